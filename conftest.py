@@ -1,0 +1,207 @@
+"""Shared fixtures: temporary MEDIA_ROOT, users, a real browser, a real worker.
+
+Tests marked ``browser`` need Debian's Chromium and Playwright; tests marked
+``services`` need PostgreSQL (``DATABASE_URL``) and Redis (``REDIS_URL``). Where one is
+missing those tests skip with the reason, and with ``REQUIRE_ALL=1`` every skip fails.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.resources import browser_missing_reason, services_missing_reason
+
+BASE_DIR = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def require_all() -> bool:
+    return os.environ.get("REQUIRE_ALL", "") not in ("", "0", "false")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]):
+    reasons = {
+        "browser": browser_missing_reason(),
+        "services": services_missing_reason(),
+    }
+    for item in items:
+        for marker, reason in reasons.items():
+            if reason and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and require_all() and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        report.longrepr = f"REQUIRE_ALL=1 forbids skipping: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in-process, except in ``services`` tests that use a real worker."""
+    from mamut.celery import app
+
+    if "services" in request.keywords:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def admin_password() -> str:
+    return "Sup3r-Geheim-Wachtwoord"
+
+
+@pytest.fixture
+def superuser(db, admin_password: str):
+    from users.models import User
+
+    return User.objects.create_superuser("admin@example.com", admin_password)
+
+
+@pytest.fixture
+def plain_user(db, admin_password: str):
+    from users.models import User
+
+    return User.objects.create_user("jan@example.com", admin_password, first_name="Jan")
+
+
+# --- Browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["object"]:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, locale: str, artefacts: Path, name: str):
+    context = browser.new_context(locale=locale, extra_http_headers={})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.artefacts = artefacts / name  # screenshots of each step land here
+    return context, page
+
+
+@pytest.fixture
+def artefacts(request: pytest.FixtureRequest) -> Path:
+    path = BASE_DIR / "var" / "test-artefacts" / request.node.name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
+def page(browser, artefacts: Path, live_server) -> Iterator["object"]:
+    """A Dutch browser tab (Accept-Language nl), as a Dutch user's browser sends."""
+    context, page = _new_page(browser, "nl-NL", artefacts, "nl")
+    yield page
+    page.screenshot(path=str(artefacts / "last.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def page_en(browser, artefacts: Path, live_server) -> Iterator["object"]:
+    context, page = _new_page(browser, "en-GB", artefacts, "en")
+    yield page
+    page.screenshot(path=str(artefacts / "last.png"), full_page=True)
+    context.close()
+
+
+# --- Services ------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings) -> Iterator[subprocess.Popen]:
+    """A real ``celery worker`` process on Redis, using the test database."""
+    from django.db import connection
+
+    env = os.environ.copy()
+    db = connection.settings_dict
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env["DJANGO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    env["DJANGO_SETTINGS_MODULE"] = "mamut.settings.local"
+    log = open(BASE_DIR / "var" / "celery-worker-test.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mamut",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_worker(process)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_for_worker(process: subprocess.Popen, timeout: float = 60) -> None:
+    from mamut.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                "The Celery worker exited; see var/celery-worker-test.log"
+            )
+        if app.control.ping(timeout=0.5):
+            return
+    raise RuntimeError("The Celery worker did not answer within a minute")

@@ -1,0 +1,17 @@
+"""The Celery application: JSON only, time limits from settings, autodiscovery."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mamut.settings.local")
+
+app = Celery("mamut")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="mamut.ping")
+def ping(value: str = "pong") -> str:
+    """Answer with ``value``: proves a broker and a worker are wired up."""
+    return value

@@ -1,0 +1,84 @@
+"""docker-compose.yml is read, not run (no Docker engine here): it must agree."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def load_compose() -> dict:
+    return yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+
+def settings_variables() -> set[str]:
+    """Every variable the settings read through ``env``."""
+    names = set()
+    for path in (BASE_DIR / "mamut" / "settings").glob("*.py"):
+        names.update(
+            re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", path.read_text())
+        )
+    return names
+
+
+def test_compose_has_the_production_services():
+    services = load_compose()["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+
+
+def test_web_worker_and_beat_share_one_definition_and_image():
+    services = load_compose()["services"]
+    images = {services[name].get("image") for name in ("web", "worker", "beat")}
+    assert len(images) == 1 and None not in images
+    env_files = [services[name]["environment"] for name in ("web", "worker", "beat")]
+    assert env_files[0] == env_files[1] == env_files[2]
+
+
+def test_web_runs_gunicorn_and_worker_runs_celery():
+    services = load_compose()["services"]
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert "worker" in services["worker"]["command"]
+    assert "beat" in services["beat"]["command"]
+
+
+def test_database_and_media_live_in_named_volumes():
+    compose = load_compose()
+    volumes = set(compose["volumes"])
+    services = compose["services"]
+    postgres_volumes = [v.split(":")[0] for v in services["postgres"]["volumes"]]
+    web_volumes = [v.split(":")[0] for v in services["web"]["volumes"]]
+    assert set(postgres_volumes) & volumes
+    assert set(web_volumes) & volumes
+
+
+def test_compose_environment_uses_only_variables_the_settings_read():
+    services = load_compose()["services"]
+    environment = services["web"]["environment"]
+    known = settings_variables() | {"DJANGO_SETTINGS_MODULE"}
+    assert set(environment) <= known, set(environment) - known
+    assert environment["DJANGO_SETTINGS_MODULE"] == "mamut.settings.production"
+    for required in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"):
+        assert required in environment
+
+
+def test_compose_urls_point_at_the_compose_services():
+    environment = load_compose()["services"]["web"]["environment"]
+    assert "@postgres:5432/" in environment["DATABASE_URL"]
+    assert environment["REDIS_URL"].startswith("redis://redis:6379/")
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    documented = set(
+        re.findall(
+            r"^#?\s*([A-Z][A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M
+        )
+    )
+    missing = settings_variables() - documented
+    assert not missing, missing
+
+
+def test_dockerfile_installs_from_the_lock_file():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    assert "uv.lock" in dockerfile
+    assert "--frozen" in dockerfile

@@ -1,0 +1,117 @@
+"""Settings per environment, read in a fresh interpreter with a controlled env."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": db["ENGINE"],
+    "name": str(db["NAME"]),
+    "media_root": str(settings.MEDIA_ROOT),
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "serializer": settings.CELERY_TASK_SERIALIZER,
+    "accept": settings.CELERY_ACCEPT_CONTENT,
+    "time_limit": settings.CELERY_TASK_TIME_LIMIT,
+    "user_model": settings.AUTH_USER_MODEL,
+    "language": settings.LANGUAGE_CODE,
+}))
+"""
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "DEMO_"))
+    }
+    env.update(extra)
+    return env
+
+
+def probe(settings_module: str, **extra: str) -> dict:
+    env = clean_env(DJANGO_SETTINGS_MODULE=settings_module, **extra)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_no_environment_runs_embedded_on_sqlite_with_in_process_tasks():
+    found = probe("mamut.settings.local")
+    assert found["debug"] is True
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(BASE_DIR / "var" / "db.sqlite3")
+    assert found["media_root"] == str(BASE_DIR / "var" / "media")
+    assert found["eager"] is True
+    assert found["user_model"] == "users.User"
+    assert found["language"] == "nl"
+
+
+def test_database_and_redis_urls_select_postgres_and_a_real_broker():
+    found = probe(
+        "mamut.settings.local",
+        DATABASE_URL="postgres://mamut:secret@db.internal:5433/mamut",
+        REDIS_URL="redis://cache.internal:6379/2",
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "mamut"
+    assert found["eager"] is False
+    assert found["broker"] == "redis://cache.internal:6379/2"
+
+
+def test_celery_speaks_json_only_with_time_limits():
+    found = probe("mamut.settings.local")
+    assert found["serializer"] == "json"
+    assert found["accept"] == ["json"]
+    assert found["time_limit"] > 0
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="mamut.settings.production",
+        DJANGO_ALLOWED_HOSTS="scanner.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("secret", ["x" * 60])
+def test_production_passes_check_deploy_without_warnings(secret):
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="mamut.settings.production",
+        DJANGO_SECRET_KEY=secret + "-Zq8!vK2#mR7@pL4$",
+        DJANGO_ALLOWED_HOSTS="scanner.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
