@@ -205,3 +205,21 @@ def _wait_for_worker(process: subprocess.Popen, timeout: float = 60) -> None:
         if app.control.ping(timeout=0.5):
             return
     raise RuntimeError("The Celery worker did not answer within a minute")
+
+
+@pytest.fixture
+def active_scanner(db, superuser):
+    """The Visma Mobile Scanner service, active."""
+    from django.utils import timezone
+
+    from integrations.models import Integration
+
+    integration, _ = Integration.objects.update_or_create(
+        kind=Integration.Kind.MOBILE_SCANNER,
+        defaults={
+            "is_active": True,
+            "activated_at": timezone.now(),
+            "activated_by": superuser,
+        },
+    )
+    return integration

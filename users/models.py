@@ -12,6 +12,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class ScannerFunction(models.Model):
+    """Carries the Visma Mobile Scanner functions that access profiles grant.
+
+    No table and no rows: only its permissions, so that access profiles are plain Django
+    groups. Check them as ``user.has_perm(ScannerFunction.USE)``; a superuser has all.
+    """
+
+    USE = "users.use_mobile_scanner"
+    VIEW_ATTACHMENTS = "users.view_scanner_attachments"
+    LINK_ATTACHMENTS = "users.link_scanner_attachments"
+    REGISTER_MOBILE_USERS = "users.register_mobile_users"
+    MANAGE_INTEGRATIONS = "users.manage_integrations"
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("use_mobile_scanner", "Access to Visma Mobile Scanner"),
+            ("view_scanner_attachments", "View attachments from Visma Mobile Scanner"),
+            ("link_scanner_attachments", "Link and delete attachments"),
+            ("register_mobile_users", "Register mobile users"),
+            ("manage_integrations", "Manage integrations"),
+        ]
+
+    def __str__(self) -> str:
+        return "Visma Mobile Scanner"
+
+
 class CompanyManager(models.Manager["Company"]):
     def current(self) -> "Company":
         """The company this installation administers (one per installation)."""
