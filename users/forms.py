@@ -26,6 +26,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": _("This account is inactive."),
     }
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
 
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
