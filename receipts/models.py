@@ -1,1 +1,149 @@
-"""Documents received from the phone and their processing (built in issue 5 and 6)."""
+"""Documents received from the phone, their pages and their processing history.
+
+A document's status moves ``received`` → ``processing`` → ``ready`` | ``failed``; every
+transition is saved as a :class:`StatusChange` with its time. Failing carries a machine
+code and a human reason. Deleting moves a document to the trash (``deleted_at``); it is
+never removed silently.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from users.models import Company
+
+
+def original_upload_to(page: "DocumentPage", filename: str) -> str:
+    """Server-made names only: the client's file name is never used on disk."""
+    return f"documents/{page.document_id}/original-{page.number}.{page.file_type}"
+
+
+def derived_upload_to(page: "DocumentPage", filename: str) -> str:
+    return f"documents/{page.document_id}/{filename}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        INVOICE = "invoice", _("Invoice")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="documents"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
+    )
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_detail = models.CharField(max_length=500, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size"), default=0)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [
+            models.Index(fields=["uploaded_by", "-created_at"]),
+            models.Index(fields=["company", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.id}"
+
+
+class DocumentPage(models.Model):
+    class FileType(models.TextChoices):
+        JPEG = "jpg", "JPEG"
+        PNG = "png", "PNG"
+        HEIF = "heic", "HEIC/HEIF"
+        PDF = "pdf", "PDF"
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveSmallIntegerField()
+    file_type = models.CharField(max_length=4, choices=FileType.choices)
+    original = models.FileField(upload_to=original_upload_to, max_length=200)
+    size_bytes = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="receipts_page_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} p{self.number}"
+
+
+class StatusChange(models.Model):
+    """One transition of a document's status, append-only."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(max_length=12, choices=Document.Status.choices)
+    code = models.CharField(max_length=40, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.status}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an upload with a client's ``Idempotency-Key``.
+
+    A repeat with the same key and payload gets this answer again; another payload gets
+    422; a repeat while the first is still running gets 409.
+    """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress"
+        DONE = "done"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.UUIDField()
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.IN_PROGRESS
+    )
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], name="receipts_idempotency_user_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -182,3 +182,10 @@ LOGGING = {
 # --- Demo data ------------------------------------------------------------------------
 
 DEMO_ADMIN_EMAIL = "admin@example.com"
+
+# --- Receipts -------------------------------------------------------------------------
+
+RECEIPTS_MAX_FILE_BYTES = env.int("RECEIPTS_MAX_FILE_BYTES", default=20_000_000)
+RECEIPTS_MAX_REQUEST_BYTES = env.int("RECEIPTS_MAX_REQUEST_BYTES", default=60_000_000)
+RECEIPTS_MAX_PAGES = env.int("RECEIPTS_MAX_PAGES", default=20)
+RECEIPTS_USER_QUOTA_BYTES = env.int("RECEIPTS_USER_QUOTA_BYTES", default=2_000_000_000)

@@ -1,0 +1,205 @@
+"""Every write of the receipts app."""
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from mamut.errors import ApplicationError
+from receipts.models import Document, DocumentPage, IdempotencyRecord, StatusChange
+from receipts.sniffing import sniff_file_type
+from users.models import Company, User
+
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class IncomingPage:
+    """One uploaded page: an open binary file positioned anywhere, and its size."""
+
+    file: IO[bytes]
+    size: int
+
+
+def page_sha256(page: IncomingPage) -> str:
+    digest = hashlib.sha256()
+    page.file.seek(0)
+    for chunk in iter(lambda: page.file.read(CHUNK), b""):
+        digest.update(chunk)
+    page.file.seek(0)
+    return digest.hexdigest()
+
+
+def upload_fingerprint(
+    *, kind: str, note: str, captured_at: datetime | None, page_hashes: Sequence[str]
+) -> str:
+    """What makes two uploads 'the same payload' for the Idempotency-Key rule."""
+    parts = [kind, note, captured_at.isoformat() if captured_at else "", *page_hashes]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _check_limits(*, user: User, pages: Sequence[IncomingPage]) -> None:
+    if not pages:
+        raise ApplicationError(
+            _("Send at least one page in a part named 'file'."),
+            code="invalid_file",
+            fields={"file": [_("This field is required.")]},
+        )
+    if len(pages) > settings.RECEIPTS_MAX_PAGES:
+        raise ApplicationError(
+            _("A document can have at most %(count)d pages.")
+            % {"count": settings.RECEIPTS_MAX_PAGES},
+            code="too_large",
+            status_code=413,
+        )
+    for page in pages:
+        if page.size > settings.RECEIPTS_MAX_FILE_BYTES:
+            raise ApplicationError(
+                _("A page can be at most %(mb)d MB.")
+                % {"mb": settings.RECEIPTS_MAX_FILE_BYTES // 1_000_000},
+                code="too_large",
+                status_code=413,
+            )
+    total = sum(page.size for page in pages)
+    if total > settings.RECEIPTS_MAX_REQUEST_BYTES:
+        raise ApplicationError(
+            _("A document can be at most %(mb)d MB in all.")
+            % {"mb": settings.RECEIPTS_MAX_REQUEST_BYTES // 1_000_000},
+            code="too_large",
+            status_code=413,
+        )
+    used = (
+        Document.objects.filter(uploaded_by=user, deleted_at__isnull=True).aggregate(
+            used=Sum("size_bytes")
+        )["used"]
+        or 0
+    )
+    if used + total > settings.RECEIPTS_USER_QUOTA_BYTES:
+        raise ApplicationError(
+            _(
+                "Your storage quota is used up. Ask the bookkeeper to clear old "
+                "documents."
+            ),
+            code="quota_exceeded",
+            status_code=413,
+        )
+
+
+def document_receive(
+    *,
+    user: User,
+    kind: str,
+    pages: Sequence[IncomingPage],
+    note: str = "",
+    captured_at: datetime | None = None,
+    page_hashes: Sequence[str] | None = None,
+) -> Document:
+    """Store the original pages, commit the document, then queue its processing.
+
+    The type of each page is decided from its bytes. The response never waits for
+    processing: the task is queued only after the commit.
+    """
+    if kind not in Document.Kind.values:
+        raise ApplicationError(
+            _("Choose 'receipt' or 'invoice'."),
+            code="invalid",
+            fields={"kind": [_("Choose 'receipt' or 'invoice'.")]},
+        )
+    _check_limits(user=user, pages=pages)
+    file_types = []
+    for page in pages:
+        page.file.seek(0)
+        file_types.append(sniff_file_type(page.file.read(64)))
+        page.file.seek(0)
+    hashes = list(page_hashes) if page_hashes else [page_sha256(p) for p in pages]
+
+    with transaction.atomic():
+        document = Document.objects.create(
+            company=Company.objects.current(),
+            uploaded_by=user,
+            kind=kind,
+            note=note,
+            captured_at=captured_at,
+            size_bytes=sum(page.size for page in pages),
+        )
+        for number, (page, file_type, sha) in enumerate(
+            zip(pages, file_types, hashes, strict=True), start=1
+        ):
+            record = DocumentPage(
+                document=document,
+                number=number,
+                file_type=file_type,
+                size_bytes=page.size,
+                sha256=sha,
+            )
+            record.original.save("original", File(page.file), save=False)
+            record.save()
+        StatusChange.objects.create(document=document, status=document.status)
+        transaction.on_commit(lambda: _queue_processing(document.pk))
+    return document
+
+
+def _queue_processing(document_id: uuid.UUID) -> None:
+    from receipts.tasks import document_process
+
+    document_process.delay(str(document_id))
+
+
+# --- Idempotency ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict
+
+
+def idempotent_call(
+    *, user: User, key: uuid.UUID, fingerprint: str, call: Callable[[], StoredResponse]
+) -> StoredResponse:
+    """Run ``call`` once per (user, key); repeats get the first answer.
+
+    Same key and payload again → the stored answer, nothing created; another payload →
+    422 ``idempotency_key_reused``; while the first is still running → 409
+    ``request_in_progress``. A call that fails with an error stores nothing, so the
+    client may retry with the same key.
+    """
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                user=user, key=key, fingerprint=fingerprint
+            )
+    except IntegrityError:
+        existing = IdempotencyRecord.objects.get(user=user, key=key)
+        if existing.fingerprint != fingerprint:
+            raise ApplicationError(
+                _("This Idempotency-Key was used for another upload. Use a new key."),
+                code="idempotency_key_reused",
+                status_code=422,
+            ) from None
+        if existing.state == IdempotencyRecord.State.IN_PROGRESS:
+            raise ApplicationError(
+                _("The first upload with this Idempotency-Key is still running."),
+                code="request_in_progress",
+                status_code=409,
+            ) from None
+        return StoredResponse(existing.response_status, existing.response_body)
+
+    try:
+        response = call()
+    except BaseException:
+        record.delete()
+        raise
+    record.state = IdempotencyRecord.State.DONE
+    record.response_status = response.status
+    record.response_body = response.body
+    record.save(update_fields=["state", "response_status", "response_body"])
+    return response
