@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mamut import views
 from users.forms import EmailAuthenticationForm
@@ -24,6 +25,13 @@ urlpatterns = [
         "voucher-entry/",
         views.not_built(_("Voucher entry")),
         name="voucher-entry",
+    ),
+    path("api/v1/", include("receipts.urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema"),
+        name="api-docs",
     ),
     path("django-admin/", admin.site.urls),
 ]

@@ -147,3 +147,22 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class MobileDevice(models.Model):
+    """A phone signed in with a token (the token itself is knox's, stored hashed)."""
+
+    token = models.OneToOneField(
+        "knox.AuthToken", on_delete=models.CASCADE, related_name="device"
+    )
+    name = models.CharField(_("device name"), max_length=100)
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_used_at"]
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+
+    def __str__(self) -> str:
+        return self.name

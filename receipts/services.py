@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamut.errors import ApplicationError
@@ -203,3 +204,14 @@ def idempotent_call(
     record.response_body = response.body
     record.save(update_fields=["state", "response_status", "response_body"])
     return response
+
+
+def document_trash(*, document: Document, by: User) -> None:
+    """Move a document to the trash; it stays restorable there for 30 days."""
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.deleted_at is not None:
+            return
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["deleted_at", "updated_at"])
+    document.deleted_at = locked.deleted_at

@@ -1,5 +1,6 @@
 """Settings shared by every environment, read from the environment through ``env``."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
 ]
 LOCAL_APPS = [
     "users",
@@ -154,7 +156,22 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "receipts.authentication.PhoneTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "mamut.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "uploads": env.str("RECEIPTS_UPLOAD_RATE", default="120/minute"),
+    },
+}
+KNOX_TOKEN_MODEL = "knox.AuthToken"  # noqa: S105 (a model name)
+# Phone tokens: stored only as a hash, one per phone, 90 days, renewed on use.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=90),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Bearer",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mamut Visma Mobile Scanner API",

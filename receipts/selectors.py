@@ -1,0 +1,21 @@
+"""Every non-trivial read of the receipts app."""
+
+from django.db.models import QuerySet
+
+from receipts.models import Document
+from users.models import User
+
+
+def document_list_for_sender(*, user: User, status: str = "") -> QuerySet[Document]:
+    """The user's own documents outside the trash, newest first."""
+    documents = Document.objects.filter(
+        uploaded_by=user, deleted_at__isnull=True
+    ).prefetch_related("pages")
+    if status:
+        documents = documents.filter(status=status)
+    return documents.order_by("-created_at", "-pk")
+
+
+def document_get_for_sender(*, user: User, document_id: str) -> Document | None:
+    """The user's own document, or None (another user's document does not exist)."""
+    return document_list_for_sender(user=user).filter(pk=document_id).first()

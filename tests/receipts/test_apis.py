@@ -1,0 +1,362 @@
+"""The mobile document API, one test per row of the contract."""
+
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from receipts.models import Document, MobileDevice
+from tests.receipts.factories import UserFactory, jpeg_bytes, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/receipts/"
+
+
+def sign_in(user) -> tuple[APIClient, str]:
+    instance, token = AuthToken.objects.create(user)
+    MobileDevice.objects.create(token=instance, name="Pixel 8")
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="nl")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client, token
+
+
+@pytest.fixture
+def mobile_user(db):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="use_mobile_scanner"))
+    return user
+
+
+@pytest.fixture
+def phone(active_scanner, mobile_user) -> APIClient:
+    return sign_in(mobile_user)[0]
+
+
+def upload(client: APIClient, *pages: bytes, key: str | None = None, **fields):
+    data = {"kind": "receipt", **fields}
+    data["file"] = [
+        io.BytesIO(page) if isinstance(page, bytes) else page for page in pages
+    ]
+    headers = {"HTTP_IDEMPOTENCY_KEY": key or str(uuid.uuid4())}
+    return client.post(URL, data, format="multipart", **headers)
+
+
+def test_upload_of_two_pages_is_received(phone):
+    response = upload(phone, jpeg_bytes(), png_bytes(), note="Taxi")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert set(body) == {"id", "status", "kind", "pages", "url"}
+    assert body["status"] == "received"
+    assert body["pages"] == 2
+    assert body["url"].endswith(f"/api/v1/receipts/{body['id']}/")
+    document = Document.objects.get(pk=body["id"])
+    assert document.note == "Taxi"
+    assert document.pages.count() == 2
+
+
+def test_upload_without_idempotency_key_is_refused(phone):
+    response = phone.post(URL, {"kind": "receipt", "file": [io.BytesIO(jpeg_bytes())]})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "idempotency_key_required"
+    assert not Document.objects.exists()
+
+
+def test_same_key_and_payload_returns_the_first_answer_and_creates_nothing(phone):
+    key = str(uuid.uuid4())
+    first = upload(phone, jpeg_bytes(), key=key)
+    again = upload(phone, jpeg_bytes(), key=key)
+
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert Document.objects.count() == 1
+
+
+def test_same_key_with_another_payload_is_422(phone):
+    key = str(uuid.uuid4())
+    upload(phone, jpeg_bytes(), key=key)
+
+    response = upload(phone, jpeg_bytes(color="black"), key=key)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused"
+
+
+def test_html_named_jpg_is_unsupported_media_type(phone):
+    html = io.BytesIO(b"<html><script>alert(1)</script></html>")
+    html.name = "bon.jpg"
+
+    response = upload(phone, html)
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+def test_empty_file_is_invalid_file(phone):
+    empty = io.BytesIO(b"")
+    empty.name = "leeg.jpg"
+
+    response = upload(phone, empty)
+
+    assert response.status_code == 400
+    assert response.json()["code"] in {"invalid_file", "invalid"}
+
+
+def test_page_over_the_file_limit_is_too_large(phone, settings):
+    data = jpeg_bytes(400, 400)
+    settings.RECEIPTS_MAX_FILE_BYTES = len(data) - 1
+
+    response = upload(phone, data)
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert not Document.objects.exists()
+
+
+def test_request_over_the_request_limit_is_too_large(phone, settings):
+    settings.RECEIPTS_MAX_REQUEST_BYTES = 1000
+
+    response = upload(phone, jpeg_bytes(400, 400))
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+
+
+def test_wrong_kind_is_a_field_error(phone):
+    response = upload(phone, jpeg_bytes(), kind="bonnetje")
+
+    assert response.status_code == 400
+    assert "kind" in response.json()["fields"]
+
+
+def test_note_over_500_characters_is_a_field_error(phone):
+    response = upload(phone, jpeg_bytes(), note="x" * 501)
+
+    assert response.status_code == 400
+    assert "note" in response.json()["fields"]
+
+
+def test_list_shows_own_documents_newest_first_with_status_filter(phone, mobile_user):
+    first = upload(phone, jpeg_bytes()).json()["id"]
+    second = upload(phone, png_bytes()).json()["id"]
+    colleague = UserFactory()
+    colleague.user_permissions.add(
+        Permission.objects.get(codename="use_mobile_scanner")
+    )
+    upload(sign_in(colleague)[0], jpeg_bytes())
+    Document.objects.filter(pk=first).update(status="ready")
+
+    listed = phone.get(URL).json()
+    ready = phone.get(URL, {"status": "ready"}).json()
+
+    assert [d["id"] for d in listed["results"]] == [second, first]
+    assert [d["id"] for d in ready["results"]] == [first]
+    assert "next" in listed
+
+
+def test_list_with_unknown_status_is_a_field_error(phone):
+    response = phone.get(URL, {"status": "kwijt"})
+
+    assert response.status_code == 400
+    assert "status" in response.json()["fields"]
+
+
+def test_detail_has_every_field_of_the_contract(phone):
+    document_id = upload(phone, jpeg_bytes(), note="Parkeren").json()["id"]
+
+    body = phone.get(f"{URL}{document_id}/").json()
+
+    assert {
+        "id",
+        "status",
+        "kind",
+        "note",
+        "pages",
+        "created_at",
+        "failure",
+        "duplicate_of",
+        "linked",
+        "voucher",
+        "fields",
+        "thumbnail_url",
+        "preview_url",
+        "pdf_url",
+    } <= set(body)
+    assert body["note"] == "Parkeren"
+    assert body["failure"] is None
+    assert body["linked"] is False
+
+
+def test_another_users_document_is_404(phone, active_scanner):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+    intruder = UserFactory()
+    intruder.user_permissions.add(Permission.objects.get(codename="use_mobile_scanner"))
+    client, _ = sign_in(intruder)
+
+    assert client.get(f"{URL}{document_id}/").status_code == 404
+    assert client.delete(f"{URL}{document_id}/").status_code == 404
+
+
+def test_delete_moves_the_document_to_the_trash(phone):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+
+    assert phone.delete(f"{URL}{document_id}/").status_code == 204
+
+    assert phone.get(f"{URL}{document_id}/").status_code == 404
+    assert Document.objects.get(pk=document_id).deleted_at is not None
+
+
+# --- Who may call: the permission matrix --------------------------------------
+
+
+def calls(document_id: str) -> list[tuple[str, str]]:
+    return [
+        ("get", URL),
+        ("post", URL),
+        ("get", f"{URL}{document_id}/"),
+        ("delete", f"{URL}{document_id}/"),
+    ]
+
+
+@pytest.fixture
+def someones_document(mobile_user, active_scanner) -> str:
+    client, _ = sign_in(mobile_user)
+    return upload(client, jpeg_bytes()).json()["id"]
+
+
+def expired_token_client(user) -> APIClient:
+    client, _ = sign_in(user)
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(1))
+    return client
+
+
+def revoked_token_client(user) -> APIClient:
+    client, _ = sign_in(user)
+    AuthToken.objects.filter(user=user).delete()
+    return client
+
+
+def wrong_token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Bearer " + "f" * 64)
+    return client
+
+
+@pytest.mark.parametrize(
+    "make_client",
+    [
+        lambda user: APIClient(),
+        wrong_token_client,
+        expired_token_client,
+        revoked_token_client,
+    ],
+    ids=["anonymous", "wrong-token", "expired-token", "revoked-token"],
+)
+def test_every_endpoint_answers_401_without_a_valid_token(
+    make_client, mobile_user, someones_document
+):
+    client = make_client(mobile_user)
+    for method, url in calls(someones_document):
+        response = getattr(client, method)(url)
+        assert response.status_code == 401, (method, url)
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_every_endpoint_answers_403_service_inactive(
+    mobile_user, someones_document, active_scanner
+):
+    client, _ = sign_in(mobile_user)
+    active_scanner.is_active = False
+    active_scanner.save()
+
+    for method, url in calls(someones_document):
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, (method, url)
+        assert response.json()["code"] == "service_inactive"
+
+
+def test_every_endpoint_answers_403_without_the_scanner_function(
+    someones_document, active_scanner
+):
+    client, _ = sign_in(UserFactory())
+
+    for method, url in calls(someones_document):
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, (method, url)
+        assert response.json()["code"] == "permission_denied"
+
+
+def test_inactive_account_gets_401(mobile_user, someones_document):
+    client, _ = sign_in(mobile_user)
+    mobile_user.is_active = False
+    mobile_user.save()
+
+    assert client.get(URL).status_code == 401
+
+
+def test_errors_follow_accept_language(mobile_user, someones_document, active_scanner):
+    client, _ = sign_in(mobile_user)
+    active_scanner.is_active = False
+    active_scanner.save()
+
+    dutch = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").json()["detail"]
+    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+
+    assert english == "The Visma Mobile Scanner service is not active."
+    assert dutch == "De service Visma Mobile Scanner is niet actief."
+
+
+def test_using_a_token_records_when_the_phone_was_last_used(mobile_user, phone):
+    MobileDevice.objects.update(last_used_at=timezone.now() - timedelta(hours=1))
+
+    phone.get(URL)
+
+    device = MobileDevice.objects.get()
+    assert timezone.now() - device.last_used_at < timedelta(minutes=1)
+
+
+# --- Schema and docs ------------------------------------------------------------
+
+
+def test_schema_is_served_and_names_every_error_code(client):
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    for code in [
+        "idempotency_key_required",
+        "idempotency_key_reused",
+        "request_in_progress",
+        "unsupported_media_type",
+        "invalid_file",
+        "too_large",
+        "quota_exceeded",
+        "not_authenticated",
+        "service_inactive",
+    ]:
+        assert code in text, code
+
+
+def test_docs_page_loads_its_assets_locally(client):
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar" in html
+    assert "cdn" not in html.lower()
+
+
+def test_schema_validates_against_openapi_3():
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+
+    assert "openapi: 3" in out.getvalue()
