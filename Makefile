@@ -34,7 +34,7 @@ test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 worker: install
-	$(BIN)/celery -A mamut worker --loglevel=INFO
+	$(BIN)/celery -A mamut worker --queues=default,processing --beat --loglevel=INFO
 
 bench: install
 	$(BIN)/python -m bench

@@ -169,6 +169,7 @@ def celery_worker_process(transactional_db, settings) -> Iterator[subprocess.Pop
             "-A",
             "mamut",
             "worker",
+            "--queues=default,processing",
             "--pool=solo",
             "--loglevel=INFO",
             "--without-heartbeat",

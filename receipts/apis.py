@@ -5,9 +5,10 @@ Every view is a plain ``APIView`` with nested ``Input``/``Output`` serializers.
 
 import uuid
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -26,7 +27,11 @@ from rest_framework.views import APIView
 from integrations.selectors import scanner_is_active
 from mamut.errors import ApplicationError
 from receipts.models import Document
-from receipts.selectors import document_get_for_sender, document_list_for_sender
+from receipts.selectors import (
+    document_file,
+    document_get_for_sender,
+    document_list_for_sender,
+)
 from receipts.services import (
     IncomingPage,
     StoredResponse,
@@ -131,7 +136,9 @@ class DocumentOutput(serializers.ModelSerializer):
         return {"code": document.failure_code, "detail": document.failure_detail}
 
     def get_duplicate_of(self, document: Document) -> str | None:
-        return None
+        if document.duplicate_of_id is None or document.duplicate_dismissed:
+            return None
+        return str(document.duplicate_of_id)
 
     def get_linked(self, document: Document) -> bool:
         return False
@@ -146,13 +153,18 @@ class DocumentOutput(serializers.ModelSerializer):
         return self._absolute(reverse("api:receipt-detail", args=[document.pk]))
 
     def get_thumbnail_url(self, document: Document) -> str | None:
-        return None
+        return self._file_url(document, "thumbnail")
 
     def get_preview_url(self, document: Document) -> str | None:
-        return None
+        return self._file_url(document, "preview")
 
     def get_pdf_url(self, document: Document) -> str | None:
-        return None
+        return self._file_url(document, "pdf")
+
+    def _file_url(self, document: Document, rendition: str) -> str | None:
+        if document.status != Document.Status.READY:
+            return None
+        return self._absolute(reverse(f"api:receipt-{rendition}", args=[document.pk]))
 
     def _absolute(self, path: str) -> str:
         request: HttpRequest | None = self.context.get("request")
@@ -345,3 +357,40 @@ class ReceiptDetailApi(APIView):
         if document is None:
             raise ApplicationError(_("Not found."), code="not_found", status_code=404)
         return document
+
+
+class ReceiptFileApi(APIView):
+    """A derived file of one's own document, never an upload served as is."""
+
+    permission_classes = [MobileScannerAccess]
+    RENDITIONS = {
+        "thumbnail": ("image/jpeg", "inline", "jpg"),
+        "preview": ("image/jpeg", "inline", "jpg"),
+        "pdf": ("application/pdf", "attachment", "pdf"),
+    }
+
+    @extend_schema(
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **errors((404, "not_found"), *AUTH_ERRORS),
+        },
+    )
+    def get(
+        self, request: Request, document_id: uuid.UUID, rendition: str
+    ) -> FileResponse:
+        document = ReceiptDetailApi._document(request, document_id)
+        file = document_file(document=document, rendition=rendition)
+        if file is None:
+            raise ApplicationError(_("Not found."), code="not_found", status_code=404)
+        content_type, disposition, extension = self.RENDITIONS[rendition]
+        response = FileResponse(
+            file.open("rb"),
+            content_type=content_type,
+            as_attachment=disposition == "attachment",
+            filename=f"{document.get_kind_display().lower()}-{document.pk}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

@@ -1,9 +1,16 @@
 """Documents received from the phone, their pages and their processing history.
 
-A document's status moves ``received`` → ``processing`` → ``ready`` | ``failed``; every
-transition is saved as a :class:`StatusChange` with its time. Failing carries a machine
-code and a human reason. Deleting moves a document to the trash (``deleted_at``); it is
-never removed silently.
+A document's status moves::
+
+    received ──▶ processing ──▶ ready
+                     │    ▲
+                     │    └── (worker lost: retried, at most 3 attempts)
+                     └──────▶ failed (code + human reason)
+
+Every transition is saved as a :class:`StatusChange` with its time. The originals are
+kept unchanged; previews, thumbnails and the bundled PDF are derived from them and
+carry no metadata. Deleting moves a document to the trash (``deleted_at``); it is never
+removed silently.
 """
 
 import uuid
@@ -20,8 +27,9 @@ def original_upload_to(page: "DocumentPage", filename: str) -> str:
     return f"documents/{page.document_id}/original-{page.number}.{page.file_type}"
 
 
-def derived_upload_to(page: "DocumentPage", filename: str) -> str:
-    return f"documents/{page.document_id}/{filename}"
+def derived_upload_to(instance: models.Model, filename: str) -> str:
+    document_id = getattr(instance, "document_id", None) or instance.pk
+    return f"documents/{document_id}/{filename}"
 
 
 class Document(models.Model):
@@ -54,6 +62,18 @@ class Document(models.Model):
     failure_code = models.CharField(max_length=40, blank=True)
     failure_detail = models.CharField(max_length=500, blank=True)
     size_bytes = models.PositiveBigIntegerField(_("size"), default=0)
+    pdf = models.FileField(upload_to=derived_upload_to, max_length=200, blank=True)
+    phash = models.CharField(max_length=64, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    duplicate_dismissed = models.BooleanField(default=False)
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
@@ -85,7 +105,13 @@ class DocumentPage(models.Model):
     file_type = models.CharField(max_length=4, choices=FileType.choices)
     original = models.FileField(upload_to=original_upload_to, max_length=200)
     size_bytes = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    preview = models.FileField(upload_to=derived_upload_to, max_length=200, blank=True)
+    thumbnail = models.FileField(
+        upload_to=derived_upload_to, max_length=200, blank=True
+    )
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
 
     class Meta:
         ordering = ["document", "number"]

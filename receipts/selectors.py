@@ -1,6 +1,7 @@
 """Every non-trivial read of the receipts app."""
 
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 
 from receipts.models import Document
 from users.models import User
@@ -19,3 +20,15 @@ def document_list_for_sender(*, user: User, status: str = "") -> QuerySet[Docume
 def document_get_for_sender(*, user: User, document_id: str) -> Document | None:
     """The user's own document, or None (another user's document does not exist)."""
     return document_list_for_sender(user=user).filter(pk=document_id).first()
+
+
+def document_file(*, document: Document, rendition: str) -> FieldFile | None:
+    """The derived ``thumbnail`` or ``preview`` (first page) or ``pdf``, once made."""
+    if document.status != Document.Status.READY:
+        return None
+    if rendition == "pdf":
+        return document.pdf or None
+    first_page = document.pages.order_by("number").first()
+    if first_page is None or rendition not in ("thumbnail", "preview"):
+        return None
+    return getattr(first_page, rendition) or None

@@ -1,6 +1,7 @@
 """Every write of the receipts app."""
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,11 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mamut.errors import ApplicationError
+from receipts import processing
 from receipts.models import Document, DocumentPage, IdempotencyRecord, StatusChange
-from receipts.sniffing import sniff_file_type
 from users.models import Company, User
 
-CHUNK = 64 * 1024
+FILE_TYPES = {
+    processing.Kind.JPEG: DocumentPage.FileType.JPEG,
+    processing.Kind.PNG: DocumentPage.FileType.PNG,
+    processing.Kind.HEIF: DocumentPage.FileType.HEIF,
+    processing.Kind.PDF: DocumentPage.FileType.PDF,
+}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,12 +38,7 @@ class IncomingPage:
 
 
 def page_sha256(page: IncomingPage) -> str:
-    digest = hashlib.sha256()
-    page.file.seek(0)
-    for chunk in iter(lambda: page.file.read(CHUNK), b""):
-        digest.update(chunk)
-    page.file.seek(0)
-    return digest.hexdigest()
+    return processing.sha256_hex(page.file)[0]
 
 
 def upload_fingerprint(
@@ -115,11 +117,8 @@ def document_receive(
             fields={"kind": [_("Choose 'receipt' or 'invoice'.")]},
         )
     _check_limits(user=user, pages=pages)
-    file_types = []
-    for page in pages:
-        page.file.seek(0)
-        file_types.append(sniff_file_type(page.file.read(64)))
-        page.file.seek(0)
+    # A quick look at the bytes only; the full, safe decode happens in processing.
+    file_types = [FILE_TYPES[processing.detect_kind(page.file)] for page in pages]
     hashes = list(page_hashes) if page_hashes else [page_sha256(p) for p in pages]
 
     with transaction.atomic():
@@ -149,9 +148,16 @@ def document_receive(
 
 
 def _queue_processing(document_id: uuid.UUID) -> None:
+    """Queue processing; if the broker is down the upload still stands.
+
+    The document stays ``received`` and the sweeper queues it once the broker is back.
+    """
     from receipts.tasks import document_process
 
-    document_process.delay(str(document_id))
+    try:
+        document_process.delay(str(document_id))
+    except Exception:  # any broker failure: the sweeper recovers
+        logger.warning("Could not queue document %s; the sweeper will", document_id)
 
 
 # --- Idempotency ------------------------------------------------------------------

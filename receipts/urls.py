@@ -11,4 +11,13 @@ urlpatterns = [
         apis.ReceiptDetailApi.as_view(),
         name="receipt-detail",
     ),
+    *(
+        path(
+            f"receipts/<uuid:document_id>/{rendition}/",
+            apis.ReceiptFileApi.as_view(),
+            {"rendition": rendition},
+            name=f"receipt-{rendition}",
+        )
+        for rendition in apis.ReceiptFileApi.RENDITIONS
+    ),
 ]

@@ -156,6 +156,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"receipts.*": {"queue": "processing"}}
+# A message whose worker died is delivered again after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+# Publishing must not hang an upload while Redis is down: the sweeper catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-waiting-documents": {
+        "task": "receipts.sweep_documents",
+        "schedule": env.int("RECEIPTS_SWEEP_INTERVAL_SECONDS", default=60),
+    },
+}
 
 # --- REST framework -------------------------------------------------------------------
 
@@ -213,3 +230,9 @@ RECEIPTS_MAX_FILE_BYTES = env.int("RECEIPTS_MAX_FILE_BYTES", default=20_000_000)
 RECEIPTS_MAX_REQUEST_BYTES = env.int("RECEIPTS_MAX_REQUEST_BYTES", default=60_000_000)
 RECEIPTS_MAX_PAGES = env.int("RECEIPTS_MAX_PAGES", default=20)
 RECEIPTS_USER_QUOTA_BYTES = env.int("RECEIPTS_USER_QUOTA_BYTES", default=2_000_000_000)
+# A document whose processing stopped the worker this many times ends failed.
+RECEIPTS_PROCESSING_MAX_ATTEMPTS = env.int(
+    "RECEIPTS_PROCESSING_MAX_ATTEMPTS", default=3
+)
+# Documents still received or processing after this many seconds are queued again.
+RECEIPTS_SWEEP_AFTER_SECONDS = env.int("RECEIPTS_SWEEP_AFTER_SECONDS", default=120)

@@ -3,6 +3,7 @@
 import io
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -16,6 +17,7 @@ from tests.receipts.factories import UserFactory, jpeg_bytes, png_bytes
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/receipts/"
+DATA = Path(__file__).resolve().parent.parent / "data" / "receipts"
 
 
 def sign_in(user) -> tuple[APIClient, str]:
@@ -360,3 +362,60 @@ def test_schema_validates_against_openapi_3():
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
 
     assert "openapi: 3" in out.getvalue()
+
+
+# --- Derived files ----------------------------------------------------------------
+
+
+@pytest.fixture
+def processed(phone, django_capture_on_commit_callbacks) -> dict:
+    receipt = (DATA / "sroie-000.jpg").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        document_id = upload(phone, receipt).json()["id"]
+    return phone.get(f"{URL}{document_id}/").json()
+
+
+def test_processed_document_links_its_files(processed):
+    assert processed["status"] == "ready"
+    for key in ("thumbnail_url", "preview_url", "pdf_url"):
+        assert processed[key].startswith("http://testserver/api/v1/receipts/")
+
+
+@pytest.mark.parametrize(
+    ("key", "content_type", "disposition"),
+    [
+        ("thumbnail_url", "image/jpeg", "inline"),
+        ("preview_url", "image/jpeg", "inline"),
+        ("pdf_url", "application/pdf", "attachment"),
+    ],
+)
+def test_files_are_served_safely_to_their_owner(
+    phone, processed, key, content_type, disposition
+):
+    response = phone.get(processed[key])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"].startswith(disposition)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    body = b"".join(response.streaming_content)
+    assert body[:4] in (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb", b"%PDF")
+
+
+def test_files_need_the_owners_token(processed, active_scanner):
+    stranger = UserFactory()
+    stranger.user_permissions.add(Permission.objects.get(codename="use_mobile_scanner"))
+    client, _ = sign_in(stranger)
+
+    assert APIClient().get(processed["thumbnail_url"]).status_code == 401
+    assert client.get(processed["thumbnail_url"]).status_code == 404
+
+
+def test_files_of_a_document_still_processing_are_not_found(phone):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+
+    response = phone.get(f"{URL}{document_id}/thumbnail/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
