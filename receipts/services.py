@@ -9,16 +9,27 @@ from datetime import datetime
 from typing import IO
 
 from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
+from integrations.selectors import scanner_is_active
 from mamut.errors import ApplicationError
 from receipts import processing
-from receipts.models import Document, DocumentPage, IdempotencyRecord, StatusChange
-from users.models import Company, User
+from receipts.models import (
+    Document,
+    DocumentPage,
+    IdempotencyRecord,
+    MobileDevice,
+    StatusChange,
+)
+from users.models import Company, ScannerFunction, User
+from users.selectors import mobile_registration_active
 
 FILE_TYPES = {
     processing.Kind.JPEG: DocumentPage.FileType.JPEG,
@@ -221,3 +232,115 @@ def document_trash(*, document: Document, by: User) -> None:
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["deleted_at", "updated_at"])
     document.deleted_at = locked.deleted_at
+
+
+# --- Phone sign-in ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneSignIn:
+    user: User
+    token: str
+    expires_at: datetime
+
+
+def _attempt_keys(*, email: str, ip: str) -> list[tuple[str, int]]:
+    return [
+        (
+            f"signin-failures:email:{email.lower()}",
+            settings.MOBILE_SIGNIN_MAX_PER_EMAIL,
+        ),
+        (f"signin-failures:ip:{ip}", settings.MOBILE_SIGNIN_MAX_PER_IP),
+    ]
+
+
+def _check_attempts(*, email: str, ip: str) -> None:
+    for key, limit in _attempt_keys(email=email, ip=ip):
+        if (cache.get(key) or 0) >= limit:
+            raise ApplicationError(
+                _("Too many failed attempts. Try again in a few minutes."),
+                code="throttled",
+                status_code=429,
+                headers={"Retry-After": str(settings.MOBILE_SIGNIN_WINDOW_SECONDS)},
+            )
+
+
+def _count_failure(*, email: str, ip: str) -> None:
+    window = settings.MOBILE_SIGNIN_WINDOW_SECONDS
+    for key, _limit in _attempt_keys(email=email, ip=ip):
+        cache.add(key, 0, timeout=window)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window)
+
+
+def phone_sign_in(
+    *, email: str, password: str, device_name: str, ip: str, request=None
+) -> PhoneSignIn:
+    """Sign a phone in with the e-mail address and password of the business software.
+
+    Wrong e-mail or password → 401 ``invalid_credentials`` (the same answer for both);
+    service inactive → 403 ``service_inactive``; not a registered mobile user → 403
+    ``not_registered``; no "Toegang tot Visma Mobile Scanner" → 403
+    ``permission_denied``; too many failures for the e-mail or the IP → 429.
+    """
+    _check_attempts(email=email, ip=ip)
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        _count_failure(email=email, ip=ip)
+        raise ApplicationError(
+            _("The email address or password is not correct."),
+            code="invalid_credentials",
+            status_code=401,
+        )
+    phone_access_check(user=user)
+    instance, token = AuthToken.objects.create(user)
+    MobileDevice.objects.create(token=instance, name=device_name[:100])
+    return PhoneSignIn(user=user, token=token, expires_at=instance.expiry)
+
+
+def phone_access_check(*, user: User) -> None:
+    """Raise the reason this signed-in user may not use the scanner now, if any."""
+    if not scanner_is_active():
+        raise ApplicationError(
+            _("The Visma Mobile Scanner service is not active."),
+            code="service_inactive",
+            status_code=403,
+        )
+    if mobile_registration_active(user) is None:
+        raise ApplicationError(
+            _(
+                "You are not registered as a mobile user. Ask your administrator to "
+                "register you, or register yourself under Administration → Settings "
+                "→ User → Services."
+            ),
+            code="not_registered",
+            status_code=403,
+        )
+    if not user.has_perm(ScannerFunction.USE):
+        raise ApplicationError(
+            _("Your access profile does not include Visma Mobile Scanner."),
+            code="permission_denied",
+            status_code=403,
+        )
+
+
+def phone_sign_out(*, token: AuthToken) -> None:
+    """Revoke the token the phone signed in with."""
+    token.delete()
+
+
+def phone_tokens_revoke(*, user: User) -> int:
+    """Revoke every phone token of ``user`` at once; their next call answers 401."""
+    count, _by_model = AuthToken.objects.filter(user=user).delete()
+    return count
+
+
+def phone_token_revoke(*, user: User, device_id: int) -> bool:
+    """Revoke one phone of ``user`` (from the "Diensten" tab)."""
+    device = MobileDevice.objects.filter(pk=device_id, token__user=user).first()
+    if device is None:
+        return False
+    device.token.delete()
+    return True

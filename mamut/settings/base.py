@@ -136,9 +136,22 @@ STORAGES = {
 # formats in full, about 3 bytes a pixel.
 PROCESSING_MAX_IMAGE_PIXELS = env.int("PROCESSING_MAX_IMAGE_PIXELS", default=64_000_000)
 
+# --- Cache ----------------------------------------------------------------------------
+
+# Shared by every web process when Redis is there (sign-in throttling counts in it).
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if (REDIS_URL := env.str("REDIS_URL", default=""))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Celery ---------------------------------------------------------------------------
 
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Without a broker the embedded default runs every task in-process; services queue tasks
@@ -236,3 +249,8 @@ RECEIPTS_PROCESSING_MAX_ATTEMPTS = env.int(
 )
 # Documents still received or processing after this many seconds are queued again.
 RECEIPTS_SWEEP_AFTER_SECONDS = env.int("RECEIPTS_SWEEP_AFTER_SECONDS", default=120)
+
+# Phone sign-in: failed attempts allowed per e-mail address and per IP in the window.
+MOBILE_SIGNIN_MAX_PER_EMAIL = env.int("MOBILE_SIGNIN_MAX_PER_EMAIL", default=5)
+MOBILE_SIGNIN_MAX_PER_IP = env.int("MOBILE_SIGNIN_MAX_PER_IP", default=30)
+MOBILE_SIGNIN_WINDOW_SECONDS = env.int("MOBILE_SIGNIN_WINDOW_SECONDS", default=900)
