@@ -23,7 +23,8 @@ A page goes through these steps, each a function that can be called and tested a
    :func:`is_perceptual_match` compares two such hashes.
 8. :func:`build_bundle` writes one PDF of all pages of a document.
 
-The original itself is never modified: every function only reads it.
+The original itself is never modified: every function only reads it. PDFium is not
+thread-safe: run the pipeline in one thread per process (Celery's prefork or solo pool).
 Every refusal is a :class:`ProcessingError` with a machine ``code`` and a translated
 reason; no other exception leaves the pipeline for a bad file.
 """
@@ -375,9 +376,7 @@ def decode_image(
             _check_pixels(original_size, limit)
             if kind == Kind.JPEG:
                 image.draft("RGB", fit_size(original_size, long_edge))
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image.load()
+            image.load()
             # pillow-heif reports the size from the container and decodes after the
             # check at open: the decoded size is what counts.
             _check_pixels(image.size, limit)

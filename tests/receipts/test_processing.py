@@ -559,3 +559,40 @@ def test_sha256_is_streamed_from_a_file(tmp_path: Path):
             hashlib.sha256(data).hexdigest(),
             len(data),
         )
+
+
+def test_heic_orientation_is_applied_once():
+    scene = marked_picture((300, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = scene.transpose(STORED_FROM_SCENE[6])
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(stored).save(buffer, quality=90, exif=exif.tobytes())
+
+    result = processing.process_page(buffer.getvalue())
+
+    shown = Image.open(io.BytesIO(result.preview.content))
+    assert shown.size == (300, 200)
+    assert near(colour_at(shown, 0.05, 0.05), RED)
+    assert near(colour_at(shown, 0.95, 0.05), BLUE)
+
+
+def test_heic_whose_container_understates_its_size_is_refused():
+    data = heic(marked_picture((300, 200)))
+    at = data.find(b"ispe") + 8
+    lying = data[:at] + struct.pack(">II", 10, 10) + data[at + 8 :]
+
+    assert_refused(lying, "invalid_file")
+
+
+def test_multi_picture_jpeg_from_a_camera_is_processed_as_jpeg():
+    first, second = marked_picture(), Image.new("RGB", (300, 200), GREEN)
+    data = encode(first, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+
+    result = processing.process_page(data)
+
+    assert result.kind == Kind.JPEG
+    assert near(
+        colour_at(Image.open(io.BytesIO(result.preview.content)), 0.05, 0.05), RED
+    )
