@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 import pillow_heif
+import pypdf
 import pypdfium2 as pdfium
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -555,7 +556,109 @@ def test_sha256_is_streamed_from_a_file(tmp_path: Path):
     path.write_bytes(data)
 
     with path.open("rb") as file:
-        assert processing.sha256_hex(file) == (
+        assert processing.sha256_and_size(file) == (
             hashlib.sha256(data).hexdigest(),
             len(data),
         )
+
+
+def test_heic_orientation_is_applied_once():
+    scene = marked_picture((300, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = scene.transpose(STORED_FROM_SCENE[6])
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(stored).save(buffer, quality=90, exif=exif.tobytes())
+
+    result = processing.process_page(buffer.getvalue())
+
+    shown = Image.open(io.BytesIO(result.preview.content))
+    assert shown.size == (300, 200)
+    assert near(colour_at(shown, 0.05, 0.05), RED)
+    assert near(colour_at(shown, 0.95, 0.05), BLUE)
+
+
+def test_heic_whose_container_understates_its_size_is_refused():
+    data = heic(marked_picture((300, 200)))
+    at = data.find(b"ispe") + 8
+    lying = data[:at] + struct.pack(">II", 10, 10) + data[at + 8 :]
+
+    assert_refused(lying, "invalid_file")
+
+
+def test_multi_picture_jpeg_from_a_camera_is_processed_as_jpeg():
+    first, second = marked_picture(), Image.new("RGB", (300, 200), GREEN)
+    data = encode(first, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+
+    result = processing.process_page(data)
+
+    assert result.kind == Kind.JPEG
+    assert near(
+        colour_at(Image.open(io.BytesIO(result.preview.content)), 0.05, 0.05), RED
+    )
+
+
+def test_heic_declaring_huge_dimensions_is_refused_before_decoding():
+    data = heic(marked_picture((300, 200)))
+    at = data.find(b"ispe") + 8
+    bomb = data[:at] + struct.pack(">II", 30_000, 30_000) + data[at + 8 :]
+
+    assert_refused(bomb, "too_large")
+
+
+def test_password_protected_pdf_is_refused_with_its_reason():
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("geheim", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    error = assert_refused(buffer.getvalue(), "invalid_file")
+
+    with translation.override("en"):
+        assert str(error.message) == "The PDF is protected with a password."
+
+
+# --- Steps alone --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "long_edge", "fitted"),
+    [
+        ((8000, 6000), 2000, (2000, 1500)),
+        ((3000, 4000), 320, (240, 320)),
+        ((463, 1013), 2000, (463, 1013)),  # never enlarged
+        ((20000, 1), 320, (320, 1)),  # never below one pixel
+    ],
+)
+def test_fit_size_keeps_the_shape_within_the_long_edge(size, long_edge, fitted):
+    assert processing.fit_size(size, long_edge) == fitted
+
+
+def test_encode_jpeg_drops_whatever_the_image_carries():
+    image = marked_picture()
+    image.info.update(comment=b"GPS 52.37N 4.89E", exif=b"Exif\x00\x00junk")
+
+    rendition = processing.encode_jpeg(image, quality=85)
+
+    assert b"52.37N" not in rendition.content
+    assert b"Exif" not in rendition.content
+    assert image.info["comment"] == b"GPS 52.37N 4.89E"  # the caller's image unchanged
+    assert (rendition.width, rendition.height) == (300, 200)
+
+
+def test_to_display_mode_gives_rgb_or_grey():
+    for mode in ("RGB", "RGBA", "LA", "P", "CMYK", "1", "L", "I;16"):
+        shown = processing.to_display_mode(Image.new(mode, (10, 10)))
+        assert shown.mode in ("RGB", "L")
+
+
+def test_perceptual_hash_is_256_bits_of_hex_and_stable():
+    scan = Image.open(io.BytesIO(receipt("000")))
+
+    first = processing.perceptual_hash(scan)
+
+    assert len(first) == 64
+    int(first, 16)
+    assert processing.perceptual_hash(scan.copy()) == first
