@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from integrations.selectors import scanner_is_active
 from mamut.errors import ApplicationError
 from receipts.models import Document
 from receipts.selectors import (
@@ -39,10 +38,14 @@ from receipts.services import (
     document_trash,
     idempotent_call,
     page_sha256,
+    phone_access_check,
+    phone_sign_in,
+    phone_sign_out,
     upload_fingerprint,
 )
 from receipts.uploads import UploadLimitHandler
-from users.models import ScannerFunction
+from users.models import Company
+from users.selectors import scanner_function_choices, user_has_function
 
 
 class MobileScannerAccess(BasePermission):
@@ -51,18 +54,14 @@ class MobileScannerAccess(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        if not scanner_is_active():
-            raise ApplicationError(
-                _("The Visma Mobile Scanner service is not active."),
-                code="service_inactive",
-                status_code=403,
-            )
-        if not request.user.has_perm(ScannerFunction.USE):
-            raise ApplicationError(
-                _("Your access profile does not include Visma Mobile Scanner."),
-                code="permission_denied",
-                status_code=403,
-            )
+        try:
+            phone_access_check(user=request.user)
+        except ApplicationError as error:
+            if error.code == "not_registered":
+                # Deactivating a mobile user revokes its tokens; a token that
+                # outlived its registration is no sign-in at all.
+                raise exceptions.AuthenticationFailed() from None
+            raise
         return True
 
 
@@ -181,13 +180,13 @@ class ReceiptListApi(APIView):
     parser_classes = [MultiPartParser]
     throttle_scope = "uploads"
 
-    class Input(serializers.Serializer):
+    class UploadInput(serializers.Serializer):
         file = serializers.ListField(child=serializers.FileField(), allow_empty=False)
         kind = serializers.ChoiceField(choices=Document.Kind.choices)
         note = serializers.CharField(max_length=500, required=False, allow_blank=True)
         captured_at = serializers.DateTimeField(required=False)
 
-    class Created(serializers.Serializer):
+    class UploadCreated(serializers.Serializer):
         id = serializers.UUIDField()
         status = serializers.CharField()
         kind = serializers.CharField()
@@ -206,7 +205,7 @@ class ReceiptListApi(APIView):
 
     @extend_schema(
         operation_id="receipts_upload",
-        request={"multipart/form-data": Input},
+        request={"multipart/form-data": UploadInput},
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -217,8 +216,8 @@ class ReceiptListApi(APIView):
             )
         ],
         responses={
-            201: Created,
-            200: Created,
+            201: UploadCreated,
+            200: UploadCreated,
             **errors(
                 (400, "idempotency_key_required"),
                 (400, "invalid_file"),
@@ -242,7 +241,7 @@ class ReceiptListApi(APIView):
                 code="too_large",
                 status_code=413,
             )
-        payload = self.Input(
+        payload = self.UploadInput(
             data={**data.dict(), "file": request.FILES.getlist("file")}
         )
         payload.is_valid(raise_exception=True)
@@ -265,7 +264,7 @@ class ReceiptListApi(APIView):
                 pages=pages,
                 page_hashes=hashes,
             )
-            body = self.Created(
+            body = self.UploadCreated(
                 {
                     "id": document.pk,
                     "status": document.status,
@@ -394,3 +393,118 @@ class ReceiptFileApi(APIView):
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+# --- Sign-in ------------------------------------------------------------------------
+
+
+class UserOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class TokenApi(APIView):
+    """Sign a phone in (POST) or out (DELETE)."""
+
+    class SignInInput(serializers.Serializer):
+        email = serializers.EmailField()
+        password = serializers.CharField(trim_whitespace=False)
+        device_name = serializers.CharField(max_length=100)
+
+    class SignInOutput(serializers.Serializer):
+        token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+        user = UserOutput()
+
+    def get_authenticators(self):
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return super().get_authenticators()
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return super().get_permissions()
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        auth=[],
+        request=SignInInput,
+        responses={
+            201: SignInOutput,
+            **errors(
+                (400, "invalid"),
+                (401, "invalid_credentials"),
+                (403, "service_inactive"),
+                (403, "not_registered"),
+                (403, "permission_denied"),
+                (429, "throttled"),
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = self.SignInInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        signed_in = phone_sign_in(
+            email=payload.validated_data["email"],
+            password=payload.validated_data["password"],
+            device_name=payload.validated_data["device_name"],
+            ip=request.META.get("REMOTE_ADDR", ""),
+            request=request._request,
+        )
+        output = self.SignInOutput(
+            {
+                "token": signed_in.token,
+                "expires_at": signed_in.expires_at,
+                "user": signed_in.user,
+            }
+        )
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        responses={204: None, **errors((401, "not_authenticated"))},
+    )
+    def delete(self, request: Request) -> Response:
+        phone_sign_out(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    permission_classes = [MobileScannerAccess]
+
+    class MeOutput(serializers.Serializer):
+        user = UserOutput()
+        employee = serializers.DictField(allow_null=True)
+        company = serializers.CharField()
+        service_active = serializers.BooleanField()
+        functions = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(
+        operation_id="me_retrieve",
+        responses={200: MeOutput, **errors(*AUTH_ERRORS)},
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        employee = user.employee
+        functions = [
+            permission.split(".", 1)[1]
+            for permission, _label, _help in scanner_function_choices()
+            if user_has_function(user, permission)
+        ]
+        output = self.MeOutput(
+            {
+                "user": user,
+                "employee": (
+                    {"name": employee.name, "number": employee.employee_number}
+                    if employee
+                    else None
+                ),
+                "company": Company.objects.current().name,
+                "service_active": True,  # else the permission answered 403
+                "functions": functions,
+            }
+        )
+        return Response(output.data)

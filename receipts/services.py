@@ -49,7 +49,7 @@ class IncomingPage:
 
 
 def page_sha256(page: IncomingPage) -> str:
-    return processing.sha256_hex(page.file)[0]
+    return processing.sha256_and_size(page.file)[0]
 
 
 def upload_fingerprint(

@@ -5,6 +5,8 @@ from receipts import apis
 app_name = "api"
 
 urlpatterns = [
+    path("auth/token/", apis.TokenApi.as_view(), name="auth-token"),
+    path("me/", apis.MeApi.as_view(), name="me"),
     path("receipts/", apis.ReceiptListApi.as_view(), name="receipt-list"),
     path(
         "receipts/<uuid:document_id>/",

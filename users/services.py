@@ -471,11 +471,11 @@ def mobile_user_register(*, actor: User, user: User) -> MobileRegistration:
 def mobile_user_deactivate(*, actor: User, user: User) -> MobileRegistration:
     """End ``user``'s mobile registration; the documents he sent stay where they are.
 
-    Phone tokens: the mobile API (issue 5) issues a token per phone. When it lands,
-    revoke every token of ``user`` here, in this transaction, with one call such as
-    ``AuthToken.objects.filter(user=user).delete()``, so that the phone's next API
-    call answers 401. Until then there are no tokens to revoke.
+    Every phone token of ``user`` is revoked in the same transaction, so each phone's
+    next API call answers 401.
     """
+    from receipts.services import phone_tokens_revoke
+
     _require_may_register(actor, user)
     registration = (
         MobileRegistration.objects.select_for_update()
@@ -491,5 +491,6 @@ def mobile_user_deactivate(*, actor: User, user: User) -> MobileRegistration:
     registration.deactivated_at = timezone.now()
     registration.deactivated_by = actor
     registration.save(update_fields=["deactivated_at", "deactivated_by"])
+    phone_tokens_revoke(user=user)
     _audit(actor=actor, action=AuditEvent.Action.MOBILE_DEACTIVATED, user=user)
     return registration

@@ -1,18 +1,22 @@
 import io
 
-import factory
 from PIL import Image
 
+from tests.users.factories import UserFactory, mobile_ready_user
 from users.models import User
+from users.services import mobile_user_register
+
+__all__ = ["UserFactory", "jpeg_bytes", "mobile_user", "png_bytes"]
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("email",)
-
-    email = factory.Sequence(lambda n: f"medewerker{n}@example.com")
-    password = factory.django.Password("Sterk-Wachtwoord-42")
+def mobile_user(**kwargs) -> User:
+    """A registered mobile user (the service must be active)."""
+    user = mobile_ready_user(**kwargs)
+    admin = User.objects.filter(
+        is_superuser=True
+    ).first() or User.objects.create_superuser("beheer@example.com", "x")
+    mobile_user_register(actor=admin, user=user)
+    return user
 
 
 def jpeg_bytes(width: int = 64, height: int = 48, color: str = "white") -> bytes:

@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from receipts.models import Document, MobileDevice
-from tests.receipts.factories import UserFactory, jpeg_bytes, png_bytes
+from tests.receipts.factories import jpeg_bytes, png_bytes
+from tests.receipts.factories import mobile_user as registered_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,8 @@ def sign_in(user) -> tuple[APIClient, str]:
 
 
 @pytest.fixture
-def mobile_user(db):
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="use_mobile_scanner"))
-    return user
+def mobile_user(active_scanner):
+    return registered_user()
 
 
 @pytest.fixture
@@ -148,10 +146,7 @@ def test_note_over_500_characters_is_a_field_error(phone):
 def test_list_shows_own_documents_newest_first_with_status_filter(phone, mobile_user):
     first = upload(phone, jpeg_bytes()).json()["id"]
     second = upload(phone, png_bytes()).json()["id"]
-    colleague = UserFactory()
-    colleague.user_permissions.add(
-        Permission.objects.get(codename="use_mobile_scanner")
-    )
+    colleague = registered_user()
     upload(sign_in(colleague)[0], jpeg_bytes())
     Document.objects.filter(pk=first).update(status="ready")
 
@@ -198,8 +193,7 @@ def test_detail_has_every_field_of_the_contract(phone):
 
 def test_another_users_document_is_404(phone, active_scanner):
     document_id = upload(phone, jpeg_bytes()).json()["id"]
-    intruder = UserFactory()
-    intruder.user_permissions.add(Permission.objects.get(codename="use_mobile_scanner"))
+    intruder = registered_user()
     client, _ = sign_in(intruder)
 
     assert client.get(f"{URL}{document_id}/").status_code == 404
@@ -287,7 +281,9 @@ def test_every_endpoint_answers_403_service_inactive(
 def test_every_endpoint_answers_403_without_the_scanner_function(
     someones_document, active_scanner
 ):
-    client, _ = sign_in(UserFactory())
+    user = registered_user()
+    client, _ = sign_in(user)
+    user.groups.clear()
 
     for method, url in calls(someones_document):
         response = getattr(client, method)(url)
@@ -404,8 +400,7 @@ def test_files_are_served_safely_to_their_owner(
 
 
 def test_files_need_the_owners_token(processed, active_scanner):
-    stranger = UserFactory()
-    stranger.user_permissions.add(Permission.objects.get(codename="use_mobile_scanner"))
+    stranger = registered_user()
     client, _ = sign_in(stranger)
 
     assert APIClient().get(processed["thumbnail_url"]).status_code == 401
