@@ -147,9 +147,69 @@ def page_en(browser, artefacts: Path, live_server) -> Iterator["object"]:
 # --- Services ------------------------------------------------------------------
 
 
+class WorkerProcess:
+    """A real ``celery worker`` process (solo pool) that a test can kill and restart."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.log = open(BASE_DIR / "var" / "celery-worker-test.log", "ab")  # noqa: SIM115
+
+    def start(self) -> "WorkerProcess":
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "mamut",
+                "worker",
+                "--queues=default,processing",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        _wait_for_worker(self.process)
+        return self
+
+    def restart(self) -> "WorkerProcess":
+        self.stop()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def poll(self) -> int | None:
+        assert self.process is not None
+        return self.process.poll()
+
+    def wait(self, timeout: float | None = None) -> int:
+        assert self.process is not None
+        return self.process.wait(timeout)
+
+
 @pytest.fixture
-def celery_worker_process(transactional_db, settings) -> Iterator[subprocess.Popen]:
-    """A real ``celery worker`` process on Redis, using the test database."""
+def celery_worker_process(transactional_db, settings) -> Iterator[WorkerProcess]:
+    """A real worker on Redis, using the test database and the test MEDIA_ROOT."""
     from django.db import connection
 
     env = os.environ.copy()
@@ -160,38 +220,13 @@ def celery_worker_process(transactional_db, settings) -> Iterator[subprocess.Pop
     )
     env["DJANGO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
     env["DJANGO_SETTINGS_MODULE"] = "mamut.settings.local"
-    log = open(BASE_DIR / "var" / "celery-worker-test.log", "ab")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mamut",
-            "worker",
-            "--queues=default,processing",
-            "--pool=solo",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    worker = WorkerProcess(env)
     try:
-        _wait_for_worker(process)
-        yield process
+        yield worker.start()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        worker.stop()
+        worker.log.close()
 
 
 def _wait_for_worker(process: subprocess.Popen, timeout: float = 60) -> None:
