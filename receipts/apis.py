@@ -170,6 +170,14 @@ class DocumentOutput(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class DocumentPage(serializers.Serializer):
+    """One page of the cursor-paginated document list."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DocumentOutput(many=True)
+
+
 class DocumentPagination(CursorPagination):
     ordering = ("-created_at", "-pk")
     page_size = 25
@@ -289,7 +297,10 @@ class ReceiptListApi(APIView):
                 "status", enum=Document.Status.values, required=False, type=str
             )
         ],
-        responses={200: DocumentOutput(many=True), **errors(*AUTH_ERRORS)},
+        responses={
+            200: DocumentPage,
+            **errors((400, "invalid"), *AUTH_ERRORS),
+        },
     )
     def get(self, request: Request) -> Response:
         status_filter = request.query_params.get("status", "")
