@@ -34,7 +34,8 @@ def append_only_triggers(apps, schema_editor):
                 USING ERRCODE = 'restrict_violation';
         END;
         $$ LANGUAGE plpgsql;
-        """
+        """,
+        params=None,  # no placeholders: the % above is PL/pgSQL's own
     )
     for table in APPEND_ONLY_TABLES:
         schema_editor.execute(

@@ -80,9 +80,7 @@ def test_activating_an_active_service_changes_nothing(superuser, integration_man
 # --- Deactivate ------------------------------------------------------------------
 
 
-def test_deactivation_records_an_event_and_keeps_the_history(
-    superuser, active_scanner
-):
+def test_deactivation_records_an_event_and_keeps_the_history(superuser, active_scanner):
     integration = scanner_deactivate(actor=superuser, ip_address="192.0.2.11")
 
     assert not scanner_is_active()
@@ -280,6 +278,4 @@ def test_audit_records_cannot_be_changed_or_deleted_through_the_orm(
 
 def test_the_database_refuses_an_active_service_without_accepted_terms(superuser):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Integration.objects.create(
-            kind=Integration.Kind.MOBILE_SCANNER, is_active=True
-        )
+        Integration.objects.create(kind=Integration.Kind.MOBILE_SCANNER, is_active=True)
