@@ -28,7 +28,6 @@ from integrations.selectors import (
 )
 from integrations.terms import terms_html
 from mamut.errors import ApplicationError
-from users.models import Company
 
 SCANNER = Integration.Kind.MOBILE_SCANNER
 HISTORY_SHOWN = 100
@@ -72,7 +71,6 @@ def integration_settings(request: HttpRequest) -> HttpResponse:
         request,
         "integrations/integration_settings.html",
         {
-            "company": Company.objects.current(),
             "active_tab": "integration",
             "integration": integration_get(kind=SCANNER),
             "history": integration_history(kind=SCANNER)[:HISTORY_SHOWN],
