@@ -209,17 +209,15 @@ def _wait_for_worker(process: subprocess.Popen, timeout: float = 60) -> None:
 
 @pytest.fixture
 def active_scanner(db, superuser):
-    """The Visma Mobile Scanner service, active."""
-    from django.utils import timezone
+    """The Visma Mobile Scanner service, activated by the superuser with the terms."""
+    from integrations.services import scanner_activate
+    from integrations.terms import terms_current
 
-    from integrations.models import Integration
-
-    integration, _ = Integration.objects.update_or_create(
-        kind=Integration.Kind.MOBILE_SCANNER,
-        defaults={
-            "is_active": True,
-            "activated_at": timezone.now(),
-            "activated_by": superuser,
-        },
+    terms = terms_current(language="nl")
+    return scanner_activate(
+        actor=superuser,
+        terms_version=terms.version,
+        terms_language=terms.language,
+        terms_sha256=terms.sha256,
+        ip_address="127.0.0.1",
     )
-    return integration

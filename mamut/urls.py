@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from mamut import views
 from users.forms import EmailAuthenticationForm
@@ -19,11 +18,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("settings/company/integration/", include("integrations.urls")),
     path("settings/", include("users.urls")),
-    path(
-        "voucher-entry/",
-        views.not_built(_("Voucher entry")),
-        name="voucher-entry",
-    ),
+    path("voucher-entry/", include("vouchers.urls")),
     path("django-admin/", admin.site.urls),
 ]
