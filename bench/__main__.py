@@ -3,11 +3,19 @@
 The floor is what Pillow alone needs for a receipt scan (open, JPEG draft, resize to at
 most 2000 px, save, and a 320 px thumbnail), see ../shared/design/PERFORMANCE.md.
 Later benchmarks (processing, upload API, OCR) are printed as ratios against it.
+
+The processing pipeline (``receipts.processing.process_page``: detection, sha256, safe
+decoding, orientation, preview, thumbnail, perceptual hash) is timed on the same
+receipts and on generated 12 MP and 48 MP phone photos, each beside the floor for the
+same input. Peak memory is measured in a fresh process per figure (its peak resident
+set size, which counts Pillow's C buffers that tracemalloc does not see).
 """
 
 import io
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,6 +28,10 @@ DATASET = Path(
 )
 SAMPLES = 20
 REPEATS = 3
+PHOTOS = {
+    "12 MP photo (4000x3000)": (4000, 3000),
+    "48 MP photo (8000x6000)": (8000, 6000),
+}
 
 
 def receipt_paths() -> list[Path]:
@@ -40,10 +52,33 @@ def pillow_floor(data: bytes) -> None:
         preview.save(io.BytesIO(), "JPEG", quality=80)
 
 
-def median_ms(function, inputs: list[bytes]) -> float:
+def pillow_full_decode(data: bytes) -> None:
+    """The floor without draft mode: every pixel of the photo is decoded."""
+    with Image.open(io.BytesIO(data)) as image:
+        preview = image.convert("RGB")
+        preview.thumbnail((2000, 2000))
+        preview.save(io.BytesIO(), "JPEG", quality=85)
+        preview.thumbnail((320, 320))
+        preview.save(io.BytesIO(), "JPEG", quality=80)
+
+
+def pipeline(data: bytes) -> None:
+    from receipts.processing import process_page
+
+    process_page(data)
+
+
+FUNCTIONS = {
+    "floor": pillow_floor,
+    "full-decode": pillow_full_decode,
+    "pipeline": pipeline,
+}
+
+
+def median_ms(function, inputs: list[bytes], repeats: int = REPEATS) -> float:
     timings = []
     for data in inputs:
-        best = min(_timed(function, data) for _ in range(REPEATS))
+        best = min(_timed(function, data) for _ in range(repeats))
         timings.append(best)
     return statistics.median(timings) * 1000
 
@@ -54,13 +89,109 @@ def _timed(function, data: bytes) -> float:
     return time.perf_counter() - start
 
 
+def phone_photo(size: tuple[int, int]) -> bytes:
+    """A photo-like JPEG as a phone writes it: smooth shapes, sensor noise, EXIF
+    orientation 6 (held upright) and a GPS position, quality 90."""
+    width, height = size
+    light = Image.effect_noise((width // 64, height // 64), 90).resize(size)
+    grain = Image.effect_noise(size, 24)
+    red = Image.blend(light, grain, 0.3)
+    green = Image.linear_gradient("L").resize(size)
+    blue = Image.blend(light.transpose(Image.Transpose.ROTATE_180), grain, 0.5)
+    photo = Image.merge("RGB", (red, green, blue))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif.get_ifd(0x8825).update({1: "N", 2: (52.0, 22.0, 0.0)})
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=90, exif=exif)
+    return buffer.getvalue()
+
+
+def peak_memory_mb(function_name: str, path: Path) -> float:
+    """The maximum RSS of a fresh process that runs one function over one file."""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench", "--peak", function_name, str(path)],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip())
+
+
+def _peak_child(function_name: str, path: str) -> None:
+    _setup_django()
+    data = Path(path).read_bytes() if path != "-" else None
+    if data is not None:
+        FUNCTIONS[function_name](data)
+    else:  # the baseline: everything imported, nothing processed
+        import receipts.processing  # noqa: F401
+    print(_high_water_mark_mb())
+
+
+def _high_water_mark_mb() -> float:
+    """VmHWM, the peak RSS of this process image. ``getrusage``'s ``ru_maxrss`` is no
+    use here: Linux carries it over ``exec`` from the parent that forked us."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mamut.settings.local")
+    import django
+
+    django.setup()
+
+
+def _row(name: str, value: float, floor: float, unit: str = "ms") -> None:
+    print(f"{name:<52} {value:>9.1f} {unit:<3} {value / floor:>7.2f}")
+
+
 def main() -> None:
+    _setup_django()
     inputs = [path.read_bytes() for path in receipt_paths()]
     floor = median_ms(pillow_floor, inputs)
     print(f"receipts: {len(inputs)} from {DATASET}")
-    print(f"{'benchmark':<40} {'median ms':>10} {'x floor':>8}")
-    print(f"{'floor: Pillow preview + thumbnail':<40} {floor:>10.1f} {1.0:>8.2f}")
+    print(f"{'benchmark':<52} {'median':>13} {'x floor':>7}")
+    _row("floor: Pillow preview + thumbnail", floor, floor)
+    _row("pipeline: process_page (receipt scan)", median_ms(pipeline, inputs), floor)
+
+    photo_dir = BASE_DIR / "var" / "bench"
+    photo_dir.mkdir(parents=True, exist_ok=True)
+    photo_paths = {}
+    for label, size in PHOTOS.items():
+        data = phone_photo(size)
+        photo_paths[label] = photo_dir / f"photo-{size[0]}x{size[1]}.jpg"
+        photo_paths[label].write_bytes(data)
+        photo_floor = median_ms(pillow_floor, [data])
+        print(f"{label}, {len(data) / 1e6:.1f} MB JPEG")
+        _row("  floor: Pillow draft preview + thumbnail", photo_floor, photo_floor)
+        _row("  pipeline: process_page", median_ms(pipeline, [data]), photo_floor)
+        _row(
+            "  Pillow full decode instead of draft",
+            median_ms(pillow_full_decode, [data], repeats=1),
+            photo_floor,
+        )
+
+    big = photo_paths["48 MP photo (8000x6000)"]
+    print("peak memory (peak RSS of a fresh process), 48 MP photo")
+    baseline = peak_memory_mb("pipeline", Path("-"))
+    floor_peak = peak_memory_mb("floor", big)
+    _row("  interpreter + Django + pipeline imported", baseline, floor_peak, "MB")
+    _row("  floor: Pillow draft preview + thumbnail", floor_peak, floor_peak, "MB")
+    _row("  pipeline: process_page", peak_memory_mb("pipeline", big), floor_peak, "MB")
+    _row(
+        "  Pillow full decode instead of draft",
+        peak_memory_mb("full-decode", big),
+        floor_peak,
+        "MB",
+    )
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--peak":
+        _peak_child(sys.argv[2], sys.argv[3])
+    else:
+        main()

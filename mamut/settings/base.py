@@ -128,6 +128,13 @@ STORAGES = {
     },
 }
 
+# --- Processing -----------------------------------------------------------------------
+
+# Images with more pixels are refused as too large (decompression bombs). 64 MP lets a
+# 48 MP (8000 x 6000) phone photo through; JPEGs are decoded reduced (draft mode), other
+# formats in full, about 3 bytes a pixel.
+PROCESSING_MAX_IMAGE_PIXELS = env.int("PROCESSING_MAX_IMAGE_PIXELS", default=64_000_000)
+
 # --- Celery ---------------------------------------------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
