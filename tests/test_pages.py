@@ -81,13 +81,38 @@ def test_sign_out_is_a_post_and_ends_the_session(client, superuser):
     assert client.get(reverse("home")).status_code == 302
 
 
+# The security pages need a function or the superuser (tests/users/test_permissions.py).
+SECURITY_PAGES = ["user-administration", "access-profiles"]
+
+
 @pytest.mark.parametrize("name", MENU_PAGES)
-def test_every_menu_page_answers_for_a_signed_in_user(client, plain_user, name):
+def test_every_menu_page_answers_for_the_superuser(client, superuser, name):
+    client.force_login(superuser)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in MENU_PAGES if name not in SECURITY_PAGES]
+)
+def test_every_other_menu_page_answers_for_a_signed_in_user(client, plain_user, name):
     client.force_login(plain_user)
 
     response = client.get(reverse(name))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", SECURITY_PAGES)
+def test_security_pages_tell_a_plain_user_he_has_no_access(client, plain_user, name):
+    client.force_login(plain_user)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 403
+    assert "Geen toegang" in response.text
 
 
 def test_navigation_shows_the_mamut_menu_in_dutch(client, plain_user):
@@ -111,7 +136,7 @@ def test_navigation_shows_the_mamut_menu_in_dutch(client, plain_user):
 def test_pages_not_built_yet_say_so_plainly(client, plain_user):
     client.force_login(plain_user)
 
-    response = client.get(reverse("access-profiles"))
+    response = client.get(reverse("voucher-entry"))
 
     assert "Dit deel van de applicatie is nog niet beschikbaar." in response.text
 
