@@ -137,9 +137,7 @@ def _break(user: User, code: str) -> None:
     elif code == "account_inactive":
         user.is_active = False
     elif code == "no_scanner_access":
-        user.groups.set([system_profile("bookkeeper").group])
-        user.groups.clear()
-        user.groups.add(profile_with(ScannerFunction.VIEW_ATTACHMENTS).group)
+        user.groups.set([profile_with(ScannerFunction.VIEW_ATTACHMENTS).group])
     user.save()
 
 
