@@ -115,8 +115,8 @@ def test_security_pages_tell_a_plain_user_he_has_no_access(client, plain_user, n
     assert "Geen toegang" in response.text
 
 
-def test_navigation_shows_the_mamut_menu_in_dutch(client, plain_user):
-    client.force_login(plain_user)
+def test_navigation_shows_the_mamut_menu_in_dutch(client, superuser):
+    client.force_login(superuser)
 
     text = client.get(reverse("home")).text
 
@@ -131,6 +131,16 @@ def test_navigation_shows_the_mamut_menu_in_dutch(client, plain_user):
         "Inboeken",
     ]:
         assert f">{label}<" in text, label
+
+
+def test_menu_shows_a_plain_user_only_what_he_may_open(client, plain_user):
+    client.force_login(plain_user)
+
+    text = client.get(reverse("home")).text
+
+    assert ">Gebruiker<" in text
+    for label in ["Beveiliging", "Gebruikersadministratie", "Toegangsprofielen"]:
+        assert f">{label}<" not in text, label
 
 
 def test_pages_not_built_yet_say_so_plainly(client, plain_user):

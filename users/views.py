@@ -18,6 +18,7 @@ from users.models import AccessProfile, Company, ScannerFunction, User
 from users.selectors import (
     access_profile_functions,
     access_profile_list,
+    audit_events_for_user,
     mobile_registration_active,
     mobile_registration_problems,
     scanner_function_choices,
@@ -171,6 +172,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "target": user,
             "profile": profile,
             "can_edit": request.user.is_superuser,
+            "audit_events": audit_events_for_user(user),
             "registration": mobile_registration_active(user),
             "register_url": reverse("user-mobile-register", args=[user.pk]),
             "deactivate_url": reverse("user-mobile-deactivate", args=[user.pk]),
@@ -250,7 +252,7 @@ def user_services_deactivate(request: HttpRequest) -> HttpResponse:
 def access_profiles(request: HttpRequest) -> HttpResponse:
     """Beheer → Instellingen → Beveiliging → Toegangsprofielen."""
     profiles = [
-        (profile, access_profile_functions(profile), profile.group.user_set.count())
+        (profile, access_profile_functions(profile), profile.user_count)
         for profile in access_profile_list()
     ]
     return render(

@@ -433,3 +433,24 @@ def test_deleting_a_custom_profile_asks_for_confirmation(admin_client):
     admin_client.post(url)
 
     assert not profile.__class__.objects.filter(pk=profile.pk).exists()
+
+
+def test_menu_shows_user_administration_to_register_function_only(client):
+    user = UserFactory()
+    user.groups.add(profile_with(ScannerFunction.REGISTER_MOBILE_USERS).group)
+    client.force_login(user)
+
+    text = client.get(reverse("home")).text
+
+    assert ">Gebruikersadministratie<" in text
+    assert ">Toegangsprofielen<" not in text
+
+
+def test_edit_page_shows_the_users_history(admin_client, superuser, active_scanner):
+    user = mobile_ready_user()
+    mobile_user_register(actor=superuser, user=user)
+
+    text = admin_client.get(reverse("user-edit", args=[user.pk])).text
+
+    assert "Geschiedenis" in text
+    assert "Geregistreerd als mobiele gebruiker" in text
