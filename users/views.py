@@ -4,6 +4,7 @@ Who may call which view is declared with ``@allow`` (see ``users.access``).
 """
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -160,6 +161,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved = _save_user(request, form, user)
         if saved is not None:
+            if saved.pk == request.user.pk and form.cleaned_data["password"]:
+                # A new password ends every session; keep this one.
+                update_session_auth_hash(request, saved)
             messages.success(
                 request, _("The user %(email)s is saved.") % {"email": saved.email}
             )

@@ -454,3 +454,14 @@ def test_edit_page_shows_the_users_history(admin_client, superuser, active_scann
 
     assert "Geschiedenis" in text
     assert "Geregistreerd als mobiele gebruiker" in text
+
+
+def test_superuser_changing_his_own_password_stays_signed_in(admin_client, superuser):
+    admin_client.post(
+        reverse("user-edit", args=[superuser.pk]),
+        _form_data(superuser, password="Nieuw-Lang-Wachtwoord-77"),
+    )
+
+    superuser.refresh_from_db()
+    assert superuser.check_password("Nieuw-Lang-Wachtwoord-77")
+    assert admin_client.get(reverse("user-administration")).status_code == 200
