@@ -465,3 +465,19 @@ def test_superuser_changing_his_own_password_stays_signed_in(admin_client, super
     superuser.refresh_from_db()
     assert superuser.check_password("Nieuw-Lang-Wachtwoord-77")
     assert admin_client.get(reverse("user-administration")).status_code == 200
+
+
+def test_pages_speak_english_to_an_english_browser(client, superuser, active_scanner):
+    client.force_login(superuser)
+    user = mobile_ready_user()
+    english = {"headers": {"accept-language": "en-GB,en"}}
+
+    edit = client.get(reverse("user-edit", args=[user.pk]), **english).text
+    profiles = client.get(reverse("access-profiles"), **english).text
+
+    for label in ["Employee", "Email address", "Password", "Access profile"]:
+        assert f">{label}:</label>" in edit, label
+    assert ">Save</button>" in edit
+    assert "Register mobile user" in edit and ">Register</button>" in edit
+    assert ">Bookkeeper</th>" in profiles
+    assert "Access to Visma Mobile Scanner" in profiles
