@@ -127,8 +127,10 @@ def _save_user(request: HttpRequest, form: UserForm, user: User | None) -> User 
 
 @allow(GET=SUPERUSER, POST=SUPERUSER)
 def user_create(request: HttpRequest) -> HttpResponse:
-    """ "Nieuwe gebruiker": the edit page for a user not saved yet."""
-    form = UserForm(request.POST or None, actor=request.user)
+    """The page "Nieuwe gebruiker": the edit page for a user not saved yet."""
+    form = UserForm(
+        request.POST if request.method == "POST" else None, actor=request.user
+    )
     if request.method == "POST":
         user = _save_user(request, form, None)
         if user is not None:
@@ -141,7 +143,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @allow(GET=REGISTER_OTHERS, POST=SUPERUSER)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Bewerken": the user's data (the superuser changes it) and the mobile rows."""
+    """The page "Bewerken": the user's data (the superuser changes it) and the mobile
+    rows."""
     user = get_object_or_404(User.objects.select_related("employee"), pk=pk)
     profile = user_access_profile(user)
     initial = {

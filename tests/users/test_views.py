@@ -481,3 +481,9 @@ def test_pages_speak_english_to_an_english_browser(client, superuser, active_sca
     assert "Register mobile user" in edit and ">Register</button>" in edit
     assert ">Bookkeeper</th>" in profiles
     assert "Access to Visma Mobile Scanner" in profiles
+
+
+def test_saving_an_empty_new_user_form_asks_for_the_email_address(admin_client):
+    response = admin_client.post(reverse("user-create"), {})
+
+    assert response.context["form"].errors["email"] == ["Voer het e-mailadres in."]
