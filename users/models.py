@@ -1,10 +1,21 @@
-"""The company, its employees and the users who sign in with their e-mail address.
+"""The company, its employees, the users who sign in with their e-mail address, their
+access profiles, their registrations as mobile users and the audit trail of both.
 
 A user is linked to at most one employee and an employee to at most one user: the
 one-to-one field enforces both in the database.
+
+Mobile registration, per user::
+
+    (none) --register--> registered --deactivate--> deactivated (history)
+                              ^                           |
+                              +-------- register ---------+
+
+A new registration is a new row, so history is kept; the database allows one active row
+(``deactivated_at`` empty) per user.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, Group, PermissionsMixin
 from django.contrib.auth.models import BaseUserManager as DjangoBaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -38,6 +49,37 @@ class ScannerFunction(models.Model):
 
     def __str__(self) -> str:
         return "Visma Mobile Scanner"
+
+
+# The five functions in the order PRODUCT.md lists them, with the label shown on screen
+# (the English text equals the permission's name in the database) and what it allows.
+SCANNER_FUNCTIONS: list[tuple[str, str, str]] = [
+    (
+        ScannerFunction.USE,
+        _("Access to Visma Mobile Scanner"),
+        _("Sign in from the app and upload."),
+    ),
+    (
+        ScannerFunction.VIEW_ATTACHMENTS,
+        _("View attachments from Visma Mobile Scanner"),
+        _("See the received documents."),
+    ),
+    (
+        ScannerFunction.LINK_ATTACHMENTS,
+        _("Link and delete attachments"),
+        _("Link, unlink and delete received documents."),
+    ),
+    (
+        ScannerFunction.REGISTER_MOBILE_USERS,
+        _("Register mobile users"),
+        _("Register and deactivate other users as mobile users."),
+    ),
+    (
+        ScannerFunction.MANAGE_INTEGRATIONS,
+        _("Manage integrations"),
+        _("Activate and deactivate the service."),
+    ),
+]
 
 
 class CompanyManager(models.Manager["Company"]):
@@ -151,3 +193,171 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+
+class AccessProfile(models.Model):
+    """An access profile: a Django group plus whether it is one of the system profiles.
+
+    The functions a profile grants are the group's permissions. System profiles are
+    seeded by a migration and cannot be edited; custom ones ("Aangepast
+    toegangsprofiel") are created and edited by the superuser. A user has at most one
+    profile.
+    """
+
+    class SystemKey(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administrator")
+        BOOKKEEPER = "bookkeeper", _("Bookkeeper")
+        EMPLOYEE = "employee", _("Employee")
+
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, primary_key=True, related_name="access_profile"
+    )
+    system_key = models.CharField(
+        _("system profile"),
+        max_length=20,
+        choices=SystemKey.choices,
+        blank=True,
+        default="",
+        help_text=_("Empty for a custom profile."),
+    )
+
+    class Meta:
+        ordering = ["group__name"]
+        verbose_name = _("access profile")
+        verbose_name_plural = _("access profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system_key"],
+                condition=~models.Q(system_key=""),
+                name="users_accessprofile_one_per_system_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def is_system(self) -> bool:
+        return bool(self.system_key)
+
+    @property
+    def label(self) -> str:
+        """The name on screen: system profiles in the user's language."""
+        if self.is_system:
+            return self.get_system_key_display()
+        return self.group.name
+
+
+class MobileRegistration(models.Model):
+    """One period in which a user was registered as a Visma Mobile Scanner user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="mobile_registrations",
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deactivated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-registered_at"]
+        verbose_name = _("mobile registration")
+        verbose_name_plural = _("mobile registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(deactivated_at__isnull=True),
+                name="users_mobileregistration_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.registered_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Append-only: rows are added, never changed or removed through the ORM."""
+
+    def update(self, **kwargs) -> int:
+        raise TypeError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise TypeError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to whom, and when: every grant, revoke, registration and
+    deactivation. The e-mail addresses are kept as text so that the record still says
+    who it was after a user is deleted."""
+
+    class Action(models.TextChoices):
+        PROFILE_ASSIGNED = "profile_assigned", _("Access profile assigned")
+        PROFILE_REMOVED = "profile_removed", _("Access profile removed")
+        PROFILE_CREATED = "profile_created", _("Access profile created")
+        PROFILE_DELETED = "profile_deleted", _("Access profile deleted")
+        FUNCTION_GRANTED = "function_granted", _("Function granted")
+        FUNCTION_REVOKED = "function_revoked", _("Function revoked")
+        MOBILE_REGISTERED = "mobile_registered", _("Registered as mobile user")
+        MOBILE_DEACTIVATED = "mobile_deactivated", _("Deactivated as mobile user")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    actor_email = models.CharField(_("who (e-mail)"), max_length=254)
+    action = models.CharField(_("what"), max_length=40, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("whom"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user_email = models.CharField(_("whom (e-mail)"), max_length=254, blank=True)
+    profile_name = models.CharField(_("access profile"), max_length=150, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        whom = self.user_email or self.profile_name
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_email} {self.action} {whom}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events cannot be deleted.")

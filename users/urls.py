@@ -1,20 +1,48 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from mamut.views import not_built
 from users import views
 
 urlpatterns = [
     path("company/", views.company_settings, name="company-settings"),
     path("user/", views.user_settings, name="user-settings"),
+    path("user/services/", views.user_services, name="user-services"),
     path(
-        "security/users/",
-        not_built(_("User administration")),
-        name="user-administration",
+        "user/services/mobile/register/",
+        views.user_services_register,
+        name="user-services-register",
     ),
     path(
-        "security/access-profiles/",
-        not_built(_("Access profiles")),
-        name="access-profiles",
+        "user/services/mobile/deactivate/",
+        views.user_services_deactivate,
+        name="user-services-deactivate",
+    ),
+    path("security/users/", views.user_administration, name="user-administration"),
+    path("security/users/new/", views.user_create, name="user-create"),
+    path("security/users/<int:pk>/", views.user_edit, name="user-edit"),
+    path(
+        "security/users/<int:pk>/mobile/register/",
+        views.user_mobile_register,
+        name="user-mobile-register",
+    ),
+    path(
+        "security/users/<int:pk>/mobile/deactivate/",
+        views.user_mobile_deactivate,
+        name="user-mobile-deactivate",
+    ),
+    path("security/access-profiles/", views.access_profiles, name="access-profiles"),
+    path(
+        "security/access-profiles/new/",
+        views.access_profile_create,
+        name="access-profile-create",
+    ),
+    path(
+        "security/access-profiles/<int:pk>/",
+        views.access_profile_edit,
+        name="access-profile-edit",
+    ),
+    path(
+        "security/access-profiles/<int:pk>/delete/",
+        views.access_profile_delete,
+        name="access-profile-delete",
     ),
 ]

@@ -1,0 +1,210 @@
+"""Every non-trivial read of the users app."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.utils.translation import gettext_lazy as _
+
+from integrations.selectors import scanner_is_active
+from users.models import (
+    SCANNER_FUNCTIONS,
+    AccessProfile,
+    AuditEvent,
+    Employee,
+    MobileRegistration,
+    ScannerFunction,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A precondition that is not met: a code for tests and clients, a message that
+    says how to fix it."""
+
+    code: str
+    message: str
+
+
+# code: (message when an administrator registers someone, message for oneself)
+_PROBLEMS = {
+    "service_inactive": (
+        _(
+            "The Visma Mobile Scanner service is not active. Activate it under "
+            "Administration → Settings → Company → Integration."
+        ),
+        _(
+            "The Visma Mobile Scanner service is not active. Ask your administrator "
+            "to activate it under Administration → Settings → Company → Integration."
+        ),
+    ),
+    "no_employee": (
+        _(
+            "The user is not linked to an employee. Choose an employee under "
+            '"Employee" (or "Register employee" to create one) and click "Save".'
+        ),
+        _(
+            "You are not linked to an employee. Ask your administrator to link you "
+            "to one under Administration → Settings → Security → User administration."
+        ),
+    ),
+    "invalid_email": (
+        _(
+            'The user has no valid email address. Enter one under "Email address" '
+            'and click "Save".'
+        ),
+        _(
+            "Your account has no valid email address. Ask your administrator to "
+            "enter one under Administration → Settings → Security → User "
+            "administration."
+        ),
+    ),
+    "no_password": (
+        _('The user has no password. Enter one under "Password" and click "Save".'),
+        _(
+            "Your account has no password. Ask your administrator to set one under "
+            "Administration → Settings → Security → User administration."
+        ),
+    ),
+    "account_inactive": (
+        _('The user\'s account is not active. Tick "Active" and click "Save".'),
+        _("Your account is not active. Ask your administrator to activate it."),
+    ),
+    "no_scanner_access": (
+        _(
+            "The user's access profile does not include \"Access to Visma Mobile "
+            'Scanner". The superuser chooses a profile that does under "Access '
+            'profile" and clicks "Save".'
+        ),
+        _(
+            'Your access profile does not include "Access to Visma Mobile Scanner". '
+            "Ask the superuser for an access profile that does."
+        ),
+    ),
+}
+
+
+def scanner_function_choices() -> list[tuple[str, str, str]]:
+    """(permission, label, description) of the five scanner functions, in order."""
+    return SCANNER_FUNCTIONS
+
+
+def user_has_function(user: User, function: str) -> bool:
+    """Whether the user's profile grants ``function``, whether or not the account is
+    active (``has_perm`` answers no for every inactive account)."""
+    if user.is_superuser:
+        return True
+    app_label, codename = function.split(".", 1)
+    permission = Q(
+        permissions__codename=codename, permissions__content_type__app_label=app_label
+    )
+    return (
+        user.groups.filter(permission).exists()
+        or user.user_permissions.filter(
+            codename=codename, content_type__app_label=app_label
+        ).exists()
+    )
+
+
+def user_access_profile(user: User) -> AccessProfile | None:
+    """The user's access profile (a user has at most one)."""
+    return (
+        AccessProfile.objects.select_related("group")
+        .filter(group__user=user)
+        .order_by("group__name")
+        .first()
+    )
+
+
+def mobile_registration_active(user: User) -> MobileRegistration | None:
+    return user.mobile_registrations.filter(deactivated_at__isnull=True).first()
+
+
+def mobile_registration_problems(*, user: User, for_self: bool) -> list[Problem]:
+    """Every precondition for registering ``user`` as a mobile user that is not met,
+    each with a message that says how to fix it (worded for the user himself when
+    ``for_self``)."""
+    failed = []
+    if not scanner_is_active():
+        failed.append("service_inactive")
+    if user.employee_id is None:
+        failed.append("no_employee")
+    try:
+        validate_email(user.email)
+    except ValidationError:
+        failed.append("invalid_email")
+    if not user.has_usable_password():
+        failed.append("no_password")
+    if not user.is_active:
+        failed.append("account_inactive")
+    if not user_has_function(user, ScannerFunction.USE):
+        failed.append("no_scanner_access")
+    return [Problem(code, str(_PROBLEMS[code][int(for_self)])) for code in failed]
+
+
+def user_list(*, search: str = "") -> QuerySet[User]:
+    """The users for the user administration, with their employee, access profile
+    and the start of their active mobile registration (``mobile_since``)."""
+    active_registration = MobileRegistration.objects.filter(
+        user=OuterRef("pk"), deactivated_at__isnull=True
+    ).values("registered_at")[:1]
+    users = (
+        User.objects.select_related("employee")
+        .prefetch_related("groups__access_profile")
+        .annotate(mobile_since=Subquery(active_registration))
+        .order_by("email")
+    )
+    for word in search.split():
+        users = users.filter(
+            Q(email__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(employee__name__icontains=word)
+            | Q(employee__employee_number__icontains=word)
+            | Q(groups__name__icontains=word)
+        ).distinct()
+    return users
+
+
+def employees_linkable(*, user: User | None = None) -> QuerySet[Employee]:
+    """Employees not linked to a user, plus ``user``'s own employee."""
+    free = Q(user__isnull=True)
+    if user is not None and user.employee_id is not None:
+        free |= Q(pk=user.employee_id)
+    return Employee.objects.filter(free).order_by("name")
+
+
+def employee_next_number() -> str:
+    """A free employee number in the demo's style: E001, E002, …"""
+    taken = set(Employee.objects.values_list("employee_number", flat=True))
+    number = len(taken) + 1
+    while f"E{number:03d}" in taken:
+        number += 1
+    return f"E{number:03d}"
+
+
+def access_profile_list() -> QuerySet[AccessProfile]:
+    """System profiles first, then the custom ones, each with its functions and how
+    many users have it (``user_count``)."""
+    return (
+        AccessProfile.objects.select_related("group")
+        .annotate(user_count=Count("group__user", distinct=True))
+        .prefetch_related("group__permissions__content_type")
+        .annotate(is_custom=Case(When(system_key="", then=1), default=0))
+        .order_by("is_custom", "group__name")
+    )
+
+
+def access_profile_functions(profile: AccessProfile) -> set[str]:
+    """The scanner functions the profile grants, as ``app_label.codename``."""
+    return {
+        f"{permission.content_type.app_label}.{permission.codename}"
+        for permission in profile.group.permissions.all()
+    }
+
+
+def audit_events_for_user(user: User, *, limit: int = 20) -> QuerySet[AuditEvent]:
+    """The latest audit events about ``user``, newest first."""
+    return AuditEvent.objects.filter(user=user).order_by("-created_at", "-pk")[:limit]
