@@ -243,19 +243,35 @@ def _wait_for_worker(process: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError("The Celery worker did not answer within a minute")
 
 
+def _activate_scanner(actor):
+    from integrations.services import scanner_activate
+    from integrations.terms import terms_current
+
+    terms = terms_current(language="nl")
+    return scanner_activate(
+        actor=actor,
+        terms_version=terms.version,
+        terms_language=terms.language,
+        terms_sha256=terms.sha256,
+        ip_address="127.0.0.1",
+    )
+
+
 @pytest.fixture
 def active_scanner(db, superuser):
-    """The Visma Mobile Scanner service, active."""
-    from django.utils import timezone
+    """The Visma Mobile Scanner service, activated by the superuser with the terms."""
+    return _activate_scanner(superuser)
 
-    from integrations.models import Integration
 
-    integration, _ = Integration.objects.update_or_create(
-        kind=Integration.Kind.MOBILE_SCANNER,
-        defaults={
-            "is_active": True,
-            "activated_at": timezone.now(),
-            "activated_by": superuser,
-        },
-    )
-    return integration
+@pytest.fixture
+def scanner_off(active_scanner, superuser):
+    """Deactivate the service, as the administrator does."""
+    from integrations.services import scanner_deactivate
+
+    return lambda: scanner_deactivate(actor=superuser, ip_address="127.0.0.1")
+
+
+@pytest.fixture
+def scanner_on(active_scanner, superuser):
+    """Activate the service again with the current terms."""
+    return lambda: _activate_scanner(superuser)

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from mamut import views
@@ -20,12 +19,9 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("settings/company/integration/", include("integrations.urls")),
     path("settings/", include("users.urls")),
-    path(
-        "voucher-entry/",
-        views.not_built(_("Voucher entry")),
-        name="voucher-entry",
-    ),
+    path("voucher-entry/", include("vouchers.urls")),
     path("api/v1/", include("receipts.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

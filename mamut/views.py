@@ -12,16 +12,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
-def not_built(title: str):
-    """A plain page for menu entries whose function is not built yet (never a 404)."""
-
-    @require_GET
-    def view(request: HttpRequest) -> HttpResponse:
-        return render(request, "not_built.html", {"title": title})
-
-    return view
-
-
 @login_not_required
 @never_cache
 @require_GET

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from integrations.selectors import scanner_is_active
+from integrations.selectors import scanner_require_active
 from mamut.errors import ApplicationError
 from receipts import processing
 from receipts.models import (
@@ -302,12 +302,7 @@ def phone_sign_in(
 
 def phone_access_check(*, user: User) -> None:
     """Raise the reason this signed-in user may not use the scanner now, if any."""
-    if not scanner_is_active():
-        raise ApplicationError(
-            _("The Visma Mobile Scanner service is not active."),
-            code="service_inactive",
-            status_code=403,
-        )
+    scanner_require_active()
     if mobile_registration_active(user) is None:
         raise ApplicationError(
             _(

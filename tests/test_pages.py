@@ -81,8 +81,23 @@ def test_sign_out_is_a_post_and_ends_the_session(client, superuser):
     assert client.get(reverse("home")).status_code == 302
 
 
+# The security pages need a function or the superuser (tests/users/test_permissions.py).
+SECURITY_PAGES = ["user-administration", "access-profiles"]
+
+
 @pytest.mark.parametrize("name", MENU_PAGES)
-def test_every_menu_page_answers_for_a_signed_in_user(client, plain_user, name):
+def test_every_menu_page_answers_for_the_superuser(client, superuser, name):
+    client.force_login(superuser)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in MENU_PAGES if name not in SECURITY_PAGES]
+)
+def test_every_other_menu_page_answers_for_a_signed_in_user(client, plain_user, name):
     client.force_login(plain_user)
 
     response = client.get(reverse(name))
@@ -90,8 +105,18 @@ def test_every_menu_page_answers_for_a_signed_in_user(client, plain_user, name):
     assert response.status_code == 200
 
 
-def test_navigation_shows_the_mamut_menu_in_dutch(client, plain_user):
+@pytest.mark.parametrize("name", SECURITY_PAGES)
+def test_security_pages_tell_a_plain_user_he_has_no_access(client, plain_user, name):
     client.force_login(plain_user)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 403
+    assert "Geen toegang" in response.text
+
+
+def test_navigation_shows_the_mamut_menu_in_dutch(client, superuser):
+    client.force_login(superuser)
 
     text = client.get(reverse("home")).text
 
@@ -108,12 +133,14 @@ def test_navigation_shows_the_mamut_menu_in_dutch(client, plain_user):
         assert f">{label}<" in text, label
 
 
-def test_pages_not_built_yet_say_so_plainly(client, plain_user):
+def test_menu_shows_a_plain_user_only_what_he_may_open(client, plain_user):
     client.force_login(plain_user)
 
-    response = client.get(reverse("access-profiles"))
+    text = client.get(reverse("home")).text
 
-    assert "Dit deel van de applicatie is nog niet beschikbaar." in response.text
+    assert ">Gebruiker<" in text
+    for label in ["Beveiliging", "Gebruikersadministratie", "Toegangsprofielen"]:
+        assert f">{label}<" not in text, label
 
 
 def test_company_page_shows_the_company_name(client, plain_user):

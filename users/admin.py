@@ -3,7 +3,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from users.forms import UserChangeForm, UserCreationForm
-from users.models import Company, Employee, User
+from users.models import (
+    AccessProfile,
+    AuditEvent,
+    Company,
+    Employee,
+    MobileRegistration,
+    User,
+)
 
 
 @admin.register(User)
@@ -22,6 +29,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    # Access profiles are assigned on the user's edit page, where each change is
+    # audited; here they are only shown.
+    readonly_fields = ["groups", "last_login", "date_joined"]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
@@ -34,3 +44,34 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Company)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; changed only through the application's pages."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessProfile)
+class AccessProfileAdmin(ReadOnlyAdmin):
+    list_display = ["group", "system_key"]
+
+
+@admin.register(MobileRegistration)
+class MobileRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "registered_at", "registered_by", "deactivated_at"]
+    list_select_related = ["user", "registered_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_email", "action", "user_email", "profile_name"]
+    list_filter = ["action"]
+    search_fields = ["actor_email", "user_email", "profile_name"]

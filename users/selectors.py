@@ -4,13 +4,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
 from integrations.selectors import scanner_is_active
 from users.models import (
     SCANNER_FUNCTIONS,
     AccessProfile,
+    AuditEvent,
     Employee,
     MobileRegistration,
     ScannerFunction,
@@ -185,9 +186,11 @@ def employee_next_number() -> str:
 
 
 def access_profile_list() -> QuerySet[AccessProfile]:
-    """System profiles first, then the custom ones, each with its functions."""
+    """System profiles first, then the custom ones, each with its functions and how
+    many users have it (``user_count``)."""
     return (
         AccessProfile.objects.select_related("group")
+        .annotate(user_count=Count("group__user", distinct=True))
         .prefetch_related("group__permissions__content_type")
         .annotate(is_custom=Case(When(system_key="", then=1), default=0))
         .order_by("is_custom", "group__name")
@@ -200,3 +203,8 @@ def access_profile_functions(profile: AccessProfile) -> set[str]:
         f"{permission.content_type.app_label}.{permission.codename}"
         for permission in profile.group.permissions.all()
     }
+
+
+def audit_events_for_user(user: User, *, limit: int = 20) -> QuerySet[AuditEvent]:
+    """The latest audit events about ``user``, newest first."""
+    return AuditEvent.objects.filter(user=user).order_by("-created_at", "-pk")[:limit]

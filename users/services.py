@@ -161,6 +161,19 @@ def employee_create(
     )
 
 
+def _password_message(error: ValidationError) -> str:
+    # Django 5.2's Dutch catalogue lacks this message since its text changed.
+    if error.code == "password_too_short":
+        length = (error.params or {}).get("min_length", 8)
+        return ngettext(
+            "This password is too short. It must contain at least %(count)d character.",
+            "This password is too short. It must contain at least %(count)d "
+            "characters.",
+            length,
+        ) % {"count": length}
+    return " ".join(error.messages)
+
+
 @transaction.atomic
 def user_save(
     *,
@@ -203,7 +216,7 @@ def user_save(
         try:
             validate_password(password, user=target)
         except ValidationError as error:
-            errors["password"] = list(error.messages)
+            errors["password"] = [_password_message(item) for item in error.error_list]
 
     if new_employee is not None:
         errors.update(_employee_errors(new_employee))

@@ -4,6 +4,7 @@ Who may call which view is declared with ``@allow`` (see ``users.access``).
 """
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from users.models import AccessProfile, Company, ScannerFunction, User
 from users.selectors import (
     access_profile_functions,
     access_profile_list,
+    audit_events_for_user,
     mobile_registration_active,
     mobile_registration_problems,
     scanner_function_choices,
@@ -125,8 +127,10 @@ def _save_user(request: HttpRequest, form: UserForm, user: User | None) -> User 
 
 @allow(GET=SUPERUSER, POST=SUPERUSER)
 def user_create(request: HttpRequest) -> HttpResponse:
-    """ "Nieuwe gebruiker": the edit page for a user not saved yet."""
-    form = UserForm(request.POST or None, actor=request.user)
+    """The page "Nieuwe gebruiker": the edit page for a user not saved yet."""
+    form = UserForm(
+        request.POST if request.method == "POST" else None, actor=request.user
+    )
     if request.method == "POST":
         user = _save_user(request, form, None)
         if user is not None:
@@ -139,7 +143,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @allow(GET=REGISTER_OTHERS, POST=SUPERUSER)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Bewerken": the user's data (the superuser changes it) and the mobile rows."""
+    """The page "Bewerken": the user's data (the superuser changes it) and the mobile
+    rows."""
     user = get_object_or_404(User.objects.select_related("employee"), pk=pk)
     profile = user_access_profile(user)
     initial = {
@@ -159,6 +164,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved = _save_user(request, form, user)
         if saved is not None:
+            if saved.pk == request.user.pk and form.cleaned_data["password"]:
+                # A new password ends every session; keep this one.
+                update_session_auth_hash(request, saved)
             messages.success(
                 request, _("The user %(email)s is saved.") % {"email": saved.email}
             )
@@ -171,6 +179,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "target": user,
             "profile": profile,
             "can_edit": request.user.is_superuser,
+            "audit_events": audit_events_for_user(user),
             "registration": mobile_registration_active(user),
             "register_url": reverse("user-mobile-register", args=[user.pk]),
             "deactivate_url": reverse("user-mobile-deactivate", args=[user.pk]),
@@ -250,7 +259,7 @@ def user_services_deactivate(request: HttpRequest) -> HttpResponse:
 def access_profiles(request: HttpRequest) -> HttpResponse:
     """Beheer → Instellingen → Beveiliging → Toegangsprofielen."""
     profiles = [
-        (profile, access_profile_functions(profile), profile.group.user_set.count())
+        (profile, access_profile_functions(profile), profile.user_count)
         for profile in access_profile_list()
     ]
     return render(

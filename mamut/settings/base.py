@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "users",
     "integrations",
     "receipts",
+    "vouchers",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -232,6 +233,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Integrations ---------------------------------------------------------------------
+
+# The versioned terms texts (v<N>.<language>.md); the highest N is the current version.
+INTEGRATIONS_TERMS_DIR = BASE_DIR / "integrations" / "terms"
+# How long an opened activation wizard stays valid, in seconds.
+INTEGRATIONS_WIZARD_MAX_AGE = 60 * 60
 
 # --- Demo data ------------------------------------------------------------------------
 

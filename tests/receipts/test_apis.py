@@ -266,11 +266,10 @@ def test_every_endpoint_answers_401_without_a_valid_token(
 
 
 def test_every_endpoint_answers_403_service_inactive(
-    mobile_user, someones_document, active_scanner
+    mobile_user, someones_document, active_scanner, scanner_off
 ):
     client, _ = sign_in(mobile_user)
-    active_scanner.is_active = False
-    active_scanner.save()
+    scanner_off()
 
     for method, url in calls(someones_document):
         response = getattr(client, method)(url)
@@ -299,16 +298,17 @@ def test_inactive_account_gets_401(mobile_user, someones_document):
     assert client.get(URL).status_code == 401
 
 
-def test_errors_follow_accept_language(mobile_user, someones_document, active_scanner):
+def test_errors_follow_accept_language(
+    mobile_user, someones_document, active_scanner, scanner_off
+):
     client, _ = sign_in(mobile_user)
-    active_scanner.is_active = False
-    active_scanner.save()
+    scanner_off()
 
     dutch = client.get(URL, HTTP_ACCEPT_LANGUAGE="nl").json()["detail"]
     english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
 
-    assert english == "The Visma Mobile Scanner service is not active."
-    assert dutch == "De service Visma Mobile Scanner is niet actief."
+    assert english == "The Visma Mobile Scanner service is not active for this company."
+    assert dutch == "De service Visma Mobile Scanner is niet actief voor dit bedrijf."
 
 
 def test_using_a_token_records_when_the_phone_was_last_used(mobile_user, phone):

@@ -86,10 +86,9 @@ def test_user_not_registered_as_mobile_user_is_refused(active_scanner):
     assert response.json()["code"] == "not_registered"
 
 
-def test_sign_in_while_the_service_is_inactive_is_refused(active_scanner):
+def test_sign_in_while_the_service_is_inactive_is_refused(active_scanner, scanner_off):
     user = mobile_user()
-    active_scanner.is_active = False
-    active_scanner.save()
+    scanner_off()
 
     response = sign_in(user.email)
 
@@ -179,14 +178,14 @@ def test_deactivated_mobile_user_gets_401_on_the_next_call(active_scanner, super
     assert response.json()["code"] == "not_authenticated"
 
 
-def test_reactivated_service_lets_registered_users_continue(active_scanner):
+def test_reactivated_service_lets_registered_users_continue(
+    active_scanner, scanner_off, scanner_on
+):
     user = mobile_user()
     token = sign_in(user.email).json()["token"]
-    active_scanner.is_active = False
-    active_scanner.save()
+    scanner_off()
     assert bearer(token).get("/api/v1/me/").status_code == 403
 
-    active_scanner.is_active = True
-    active_scanner.save()
+    scanner_on()
 
     assert bearer(token).get("/api/v1/me/").status_code == 200

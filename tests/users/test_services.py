@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from integrations.services import scanner_deactivate
 from mamut.errors import ApplicationError
 from users.models import (
     SCANNER_FUNCTIONS,
@@ -125,9 +126,9 @@ def test_user_meeting_every_precondition_is_registered_and_audited(
 
 def _break(user: User, code: str) -> None:
     if code == "service_inactive":
-        from integrations.models import Integration
-
-        Integration.objects.update(is_active=False)
+        scanner_deactivate(
+            actor=User.objects.filter(is_superuser=True).first(), ip_address=None
+        )
     elif code == "no_employee":
         user.employee = None
     elif code == "invalid_email":
@@ -137,9 +138,7 @@ def _break(user: User, code: str) -> None:
     elif code == "account_inactive":
         user.is_active = False
     elif code == "no_scanner_access":
-        user.groups.set([system_profile("bookkeeper").group])
-        user.groups.clear()
-        user.groups.add(profile_with(ScannerFunction.VIEW_ATTACHMENTS).group)
+        user.groups.set([profile_with(ScannerFunction.VIEW_ATTACHMENTS).group])
     user.save()
 
 
@@ -381,8 +380,7 @@ def test_deactivating_a_user_not_registered_is_refused(superuser):
 def test_deactivation_works_while_the_service_is_inactive(active_scanner, superuser):
     user = mobile_ready_user()
     mobile_user_register(actor=superuser, user=user)
-    active_scanner.is_active = False
-    active_scanner.save()
+    scanner_deactivate(actor=superuser, ip_address=None)
 
     assert mobile_user_deactivate(actor=superuser, user=user).deactivated_at
 

@@ -1,0 +1,147 @@
+"""Who may open which page and do which action of users/urls.py.
+
+``ACCESS`` is the specification: one row per (url name, method). The matrix asks every
+row as every kind of caller: anonymous, a user with no function, a user with each single
+scanner function, and the superuser. A view added to users/urls.py without rows here, or
+answering a method it has no row for, makes a test fail.
+"""
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from users.models import ScannerFunction
+from users.urls import urlpatterns
+
+from .factories import mobile_ready_user, profile_with
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = "any signed-in user"
+SUPERUSER = "superuser only"
+REGISTER = ScannerFunction.REGISTER_MOBILE_USERS
+
+# (url name, method, who may, object the url names)
+ACCESS = [
+    ("company-settings", "GET", SIGNED_IN, None),
+    ("user-settings", "GET", SIGNED_IN, None),
+    ("user-services", "GET", SIGNED_IN, None),
+    ("user-services-register", "GET", SIGNED_IN, None),
+    ("user-services-register", "POST", SIGNED_IN, None),
+    ("user-services-deactivate", "GET", SIGNED_IN, None),
+    ("user-services-deactivate", "POST", SIGNED_IN, None),
+    ("user-administration", "GET", REGISTER, None),
+    ("user-create", "GET", SUPERUSER, None),
+    ("user-create", "POST", SUPERUSER, None),
+    ("user-edit", "GET", REGISTER, "user"),
+    ("user-edit", "POST", SUPERUSER, "user"),
+    ("user-mobile-register", "GET", REGISTER, "user"),
+    ("user-mobile-register", "POST", REGISTER, "user"),
+    ("user-mobile-deactivate", "GET", REGISTER, "user"),
+    ("user-mobile-deactivate", "POST", REGISTER, "user"),
+    ("access-profiles", "GET", SUPERUSER, None),
+    ("access-profile-create", "GET", SUPERUSER, None),
+    ("access-profile-create", "POST", SUPERUSER, None),
+    ("access-profile-edit", "GET", SUPERUSER, "profile"),
+    ("access-profile-edit", "POST", SUPERUSER, "profile"),
+    ("access-profile-delete", "GET", SUPERUSER, "profile"),
+    ("access-profile-delete", "POST", SUPERUSER, "profile"),
+]
+
+FUNCTIONS = [
+    ScannerFunction.USE,
+    ScannerFunction.VIEW_ATTACHMENTS,
+    ScannerFunction.LINK_ATTACHMENTS,
+    ScannerFunction.REGISTER_MOBILE_USERS,
+    ScannerFunction.MANAGE_INTEGRATIONS,
+]
+CALLERS = ["anonymous", "no function", *FUNCTIONS, "superuser"]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def _may(caller: str, rule: str) -> bool:
+    if caller == "superuser":
+        return True
+    if rule == SIGNED_IN:
+        return True
+    return rule == caller
+
+
+@pytest.fixture
+def url_for(db):
+    """The url of a row, naming one target user or one custom profile."""
+    targets = {}
+
+    def build(name: str, target: str | None) -> str:
+        if target == "user" and target not in targets:
+            targets[target] = mobile_ready_user(email="doel@example.com").pk
+        elif target == "profile" and target not in targets:
+            targets[target] = profile_with(ScannerFunction.USE).pk
+        return reverse(name, args=[targets[target]] if target else [])
+
+    return build
+
+
+def _sign_in(client, caller: str, superuser):
+    from .factories import UserFactory
+
+    if caller == "anonymous":
+        return
+    if caller == "superuser":
+        client.force_login(superuser)
+        return
+    user = UserFactory(email="beller@example.com")
+    if caller != "no function":
+        user.groups.add(profile_with(caller, name="Alleen deze functie").group)
+    client.force_login(user)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(
+    ("name", "method", "rule", "target"),
+    ACCESS,
+    ids=[f"{name}-{method}" for name, method, _rule, _target in ACCESS],
+)
+def test_access_matrix(client, superuser, url_for, caller, name, method, rule, target):
+    url = url_for(name, target)
+    _sign_in(client, caller, superuser)
+
+    response = client.generic(method, url)
+
+    if caller == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif _may(caller, rule):
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == 403
+
+
+def _named_patterns() -> list[URLPattern]:
+    return [pattern for pattern in urlpatterns if isinstance(pattern, URLPattern)]
+
+
+def test_every_url_of_the_users_app_has_rows_in_the_table():
+    names = {pattern.name for pattern in _named_patterns()}
+    assert all(names), "every users URL needs a name to appear in the access table"
+
+    assert names == {name for name, *_rest in ACCESS}
+
+
+@pytest.mark.parametrize(
+    "name", sorted({name for name, *_rest in ACCESS}), ids=lambda name: name
+)
+def test_methods_without_a_row_are_not_allowed(client, superuser, url_for, name):
+    rows = [row for row in ACCESS if row[0] == name]
+    allowed = {method for _name, method, _rule, _target in rows}
+    client.force_login(superuser)
+
+    for method in set(METHODS) - allowed:
+        response = client.generic(method, url_for(name, rows[0][3]))
+        assert response.status_code == 405, (name, method)
+
+
+def test_no_function_needs_a_function_the_table_does_not_know():
+    rules = {rule for _name, _method, rule, _target in ACCESS}
+    assert rules <= {SIGNED_IN, SUPERUSER, *FUNCTIONS}
