@@ -76,6 +76,31 @@ def tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     app.conf.task_always_eager = previous
 
 
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def seeded_data(request: pytest.FixtureRequest) -> None:
+    """Rows that data migrations seed, again for transactional tests.
+
+    A transactional test empties every table when it ends, so the tests after it lose
+    what migrations seeded (the system access profiles). Seeding again with the
+    migration's own code keeps each test independent of the order.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("users.migrations.0003_seed_system_access_profiles").seed(apps, None)
+
+
 @pytest.fixture
 def admin_password() -> str:
     return "Sup3r-Geheim-Wachtwoord"

@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
-from receipts.models import Document
+from receipts.models import Document, MobileDevice
 from users.models import User
 
 
@@ -32,3 +33,12 @@ def document_file(*, document: Document, rendition: str) -> FieldFile | None:
     if first_page is None or rendition not in ("thumbnail", "preview"):
         return None
     return getattr(first_page, rendition) or None
+
+
+def phone_list(*, user: User) -> QuerySet[MobileDevice]:
+    """The phones signed in as ``user`` with a token that has not expired."""
+    return (
+        MobileDevice.objects.filter(token__user=user, token__expiry__gt=timezone.now())
+        .select_related("token")
+        .order_by("-last_used_at")
+    )

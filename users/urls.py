@@ -12,6 +12,11 @@ urlpatterns = [
         name="user-services-register",
     ),
     path(
+        "user/services/phones/<int:pk>/sign-out/",
+        views.user_services_phone_revoke,
+        name="user-services-phone-revoke",
+    ),
+    path(
         "user/services/mobile/deactivate/",
         views.user_services_deactivate,
         name="user-services-deactivate",

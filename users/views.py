@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mamut.errors import ApplicationError
+from receipts.selectors import phone_list
+from receipts.services import phone_token_revoke
 from users import services
 from users.access import SIGNED_IN, SUPERUSER, allow
 from users.forms import AccessProfileForm, UserForm
@@ -73,7 +75,29 @@ def user_services(request: HttpRequest) -> HttpResponse:
             "register_url": reverse("user-services-register"),
             "deactivate_url": reverse("user-services-deactivate"),
             "can_act": True,
+            "phones": phone_list(user=request.user),
         },
+    )
+
+
+@allow(GET=SIGNED_IN, POST=SIGNED_IN)
+def user_services_phone_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign one of one's own phones out (asks first); it must sign in again."""
+    phone = phone_list(user=request.user).filter(pk=pk).first()
+    back = reverse("user-services")
+    if phone is None:
+        messages.info(request, _("This phone is no longer signed in."))
+        return redirect(back)
+    if request.method == "POST":
+        phone_token_revoke(user=request.user, device_id=phone.pk)
+        messages.success(
+            request,
+            _("%(phone)s is signed out. It must sign in again to send documents.")
+            % {"phone": phone.name},
+        )
+        return redirect(back)
+    return render(
+        request, "users/phone_revoke_confirm.html", {"phone": phone, "back_url": back}
     )
 
 

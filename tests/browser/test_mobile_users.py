@@ -4,23 +4,13 @@ Diensten) and for a new user linked to a newly registered employee
 (Gebruikersadministratie → Bewerken)."""
 
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from users.models import User
 from users.selectors import mobile_registration_active
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def system_access_profiles(transactional_db) -> None:
-    """The system profiles come from a data migration, and a transactional test before
-    this one may have flushed them: seed them again with the migration's own code."""
-    migration = import_module("users.migrations.0003_seed_system_access_profiles")
-    migration.seed(apps, None)
 
 
 NEW_PASSWORD = "Fiets-Regen-Molen-84"

@@ -13,7 +13,7 @@ from receipts.models import Document
 from tests.receipts.factories import mobile_user
 from tests.users.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "receipts"
 

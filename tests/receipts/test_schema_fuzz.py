@@ -15,7 +15,7 @@ from knox.models import AuthToken
 
 from tests.receipts.factories import mobile_user
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
 

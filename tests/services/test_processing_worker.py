@@ -23,7 +23,7 @@ from tests.receipts.factories import mobile_user
 
 pytestmark = [
     pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "receipts"

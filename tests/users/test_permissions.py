@@ -29,6 +29,8 @@ ACCESS = [
     ("user-services-register", "POST", SIGNED_IN, None),
     ("user-services-deactivate", "GET", SIGNED_IN, None),
     ("user-services-deactivate", "POST", SIGNED_IN, None),
+    ("user-services-phone-revoke", "GET", SIGNED_IN, "phone"),
+    ("user-services-phone-revoke", "POST", SIGNED_IN, "phone"),
     ("user-administration", "GET", REGISTER, None),
     ("user-create", "GET", SUPERUSER, None),
     ("user-create", "POST", SUPERUSER, None),
@@ -76,6 +78,8 @@ def url_for(db):
             targets[target] = mobile_ready_user(email="doel@example.com").pk
         elif target == "profile" and target not in targets:
             targets[target] = profile_with(ScannerFunction.USE).pk
+        elif target == "phone" and target not in targets:
+            targets[target] = 1  # no such phone: answered like a phone signed out
         return reverse(name, args=[targets[target]] if target else [])
 
     return build

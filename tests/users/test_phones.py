@@ -1,0 +1,82 @@
+"""Gebruiker → Diensten: one's phones, each signed out on its own."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from receipts.models import Document, MobileDevice
+from receipts.services import IncomingPage, document_receive
+from tests.receipts.factories import jpeg_bytes, mobile_user
+from users.services import mobile_user_deactivate
+
+pytestmark = pytest.mark.django_db
+
+
+def phone(user, name: str) -> tuple[MobileDevice, str]:
+    instance, token = AuthToken.objects.create(user)
+    return MobileDevice.objects.create(token=instance, name=name), token
+
+
+def test_services_tab_lists_ones_phones(client, active_scanner):
+    user = mobile_user()
+    phone(user, "Pixel van Anna")
+    phone(mobile_user(), "iPhone van Bram")
+    client.force_login(user)
+
+    page = client.get(reverse("user-services")).text
+
+    assert "Pixel van Anna" in page
+    assert "iPhone van Bram" not in page
+
+
+def test_signing_out_one_phone_asks_first_then_revokes_only_that_one(
+    client, active_scanner
+):
+    user = mobile_user()
+    pixel, pixel_token = phone(user, "Pixel")
+    _tablet, tablet_token = phone(user, "Tablet")
+    client.force_login(user)
+    url = reverse("user-services-phone-revoke", args=[pixel.pk])
+
+    confirm = client.get(url)
+    assert "Bevestigen" in confirm.text
+    assert MobileDevice.objects.count() == 2  # asking changes nothing
+
+    response = client.post(url, follow=True)
+
+    assert "is afgemeld" in response.text
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {pixel_token}")
+    assert api.get("/api/v1/me/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tablet_token}")
+    assert api.get("/api/v1/me/").status_code == 200
+
+
+def test_nobody_signs_out_someone_elses_phone(client, active_scanner):
+    owner = mobile_user()
+    device, _token = phone(owner, "Pixel")
+    client.force_login(mobile_user())
+
+    response = client.post(
+        reverse("user-services-phone-revoke", args=[device.pk]), follow=True
+    )
+
+    assert "niet meer aangemeld" in response.text
+    assert MobileDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_deactivating_keeps_the_documents_the_user_sent(active_scanner, superuser):
+    user = mobile_user()
+    data = jpeg_bytes()
+    document = document_receive(
+        user=user, kind="receipt", pages=[IncomingPage(io.BytesIO(data), len(data))]
+    )
+    phone(user, "Pixel")
+
+    mobile_user_deactivate(actor=superuser, user=user)
+
+    assert Document.objects.filter(pk=document.pk, deleted_at__isnull=True).exists()
+    assert not MobileDevice.objects.exists()
