@@ -172,11 +172,31 @@ def page_en(browser, artefacts: Path, live_server) -> Iterator["object"]:
 # --- Services ------------------------------------------------------------------
 
 
+def service_env(settings, **extra: str) -> dict[str, str]:
+    """The environment for a web or worker process of the test: the test database
+    (from a transactional test, so it sees committed rows) and the test MEDIA_ROOT."""
+    from django.db import connection
+
+    env = os.environ.copy()
+    db = connection.settings_dict
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env["DJANGO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    env["DJANGO_SETTINGS_MODULE"] = "mamut.settings.local"
+    env["DJANGO_DEBUG"] = "false"
+    env.update(extra)
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    return env
+
+
 class WorkerProcess:
     """A real ``celery worker`` process (solo pool) that a test can kill and restart."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], *extra_args: str) -> None:
         self.env = env
+        self.extra_args = extra_args
         self.process: subprocess.Popen | None = None
         self.log = open(BASE_DIR / "var" / "celery-worker-test.log", "ab")  # noqa: SIM115
 
@@ -195,13 +215,14 @@ class WorkerProcess:
                 "--without-heartbeat",
                 "--without-mingle",
                 "--without-gossip",
+                *self.extra_args,
             ],
             cwd=BASE_DIR,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        _wait_for_worker(self.process)
+        _wait_for_worker(self.process, env=self.env)
         return self
 
     def restart(self) -> "WorkerProcess":
@@ -235,18 +256,7 @@ class WorkerProcess:
 @pytest.fixture
 def celery_worker_process(transactional_db, settings) -> Iterator[WorkerProcess]:
     """A real worker on Redis, using the test database and the test MEDIA_ROOT."""
-    from django.db import connection
-
-    env = os.environ.copy()
-    db = connection.settings_dict
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env["DJANGO_MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
-    env["DJANGO_SETTINGS_MODULE"] = "mamut.settings.local"
-    (BASE_DIR / "var").mkdir(exist_ok=True)
-    worker = WorkerProcess(env)
+    worker = WorkerProcess(service_env(settings))
     try:
         yield worker.start()
     finally:
@@ -254,18 +264,35 @@ def celery_worker_process(transactional_db, settings) -> Iterator[WorkerProcess]
         worker.log.close()
 
 
-def _wait_for_worker(process: subprocess.Popen, timeout: float = 60) -> None:
-    from mamut.celery import app
-
+def _wait_for_worker(
+    process: subprocess.Popen, *, env: dict[str, str], timeout: float = 90
+) -> None:
+    """Until the worker answers a ping over its own broker (``celery inspect``)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
                 "The Celery worker exited; see var/celery-worker-test.log"
             )
-        if app.control.ping(timeout=0.5):
+        answer = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "mamut",
+                "inspect",
+                "ping",
+                "-t",
+                "1",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+        )
+        if answer.returncode == 0:
             return
-    raise RuntimeError("The Celery worker did not answer within a minute")
+    raise RuntimeError("The Celery worker did not answer in time")
 
 
 def _activate_scanner(actor):

@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="mamut.ping")
+@app.task(name="mamut.ping", ignore_result=False)
 def ping(value: str = "pong") -> str:
     """Answer with ``value``: proves a broker and a worker are wired up."""
     return value

@@ -21,10 +21,10 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from mamut.errors import ApplicationError
+from mamut.throttling import ResilientScopedRateThrottle
 from receipts.models import Document
 from receipts.selectors import (
     document_file,
@@ -203,7 +203,7 @@ class ReceiptListApi(APIView):
 
     def get_throttles(self):
         if self.request.method == "POST":
-            return [ScopedRateThrottle()]
+            return [ResilientScopedRateThrottle()]
         return []
 
     def initial(self, request: Request, *args, **kwargs) -> None:

@@ -256,7 +256,12 @@ def _attempt_keys(*, email: str, ip: str) -> list[tuple[str, int]]:
 
 def _check_attempts(*, email: str, ip: str) -> None:
     for key, limit in _attempt_keys(email=email, ip=ip):
-        if (cache.get(key) or 0) >= limit:
+        try:
+            failures = cache.get(key) or 0
+        except Exception:  # the cache is down: sign-in still works, unthrottled
+            logger.warning("Sign-in attempts not checked: the cache is unreachable")
+            return
+        if failures >= limit:
             raise ApplicationError(
                 _("Too many failed attempts. Try again in a few minutes."),
                 code="throttled",
@@ -268,11 +273,15 @@ def _check_attempts(*, email: str, ip: str) -> None:
 def _count_failure(*, email: str, ip: str) -> None:
     window = settings.MOBILE_SIGNIN_WINDOW_SECONDS
     for key, _limit in _attempt_keys(email=email, ip=ip):
-        cache.add(key, 0, timeout=window)
         try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+            cache.add(key, 0, timeout=window)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=window)
+        except Exception:  # the cache is down: nothing to count in
+            logger.warning("Sign-in failure not counted: the cache is unreachable")
+            return
 
 
 def phone_sign_in(
