@@ -414,3 +414,34 @@ def test_files_of_a_document_still_processing_are_not_found(phone):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_uploads_past_the_users_rate_are_throttled(phone, monkeypatch):
+    from django.core.cache import cache
+
+    from mamut.throttling import ResilientScopedRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(
+        ResilientScopedRateThrottle, "THROTTLE_RATES", {"uploads": "2/minute"}
+    )
+    assert upload(phone, jpeg_bytes()).status_code == 201
+    assert upload(phone, png_bytes()).status_code == 201
+
+    response = upload(phone, jpeg_bytes(color="red"))
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+    assert phone.get(URL).status_code == 200  # reading is not throttled
+
+
+def test_a_used_token_is_renewed_for_90_days(phone, mobile_user):
+    AuthToken.objects.filter(user=mobile_user).update(
+        expiry=timezone.now() + timedelta(days=10)
+    )
+
+    phone.get(URL)
+
+    expiry = AuthToken.objects.get(user=mobile_user).expiry
+    assert expiry - timezone.now() > timedelta(days=89)

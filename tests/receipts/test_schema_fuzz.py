@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import cache
 from knox.models import AuthToken
 
+from mamut.throttling import ResilientScopedRateThrottle
 from tests.receipts.factories import mobile_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,9 +22,11 @@ CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance
 
 
 def test_api_never_errors_and_keeps_to_its_schema(
-    live_server, active_scanner, settings
+    live_server, active_scanner, monkeypatch
 ):
-    settings.DEFAULT_THROTTLE_RATES = {"uploads": "10000/minute"}
+    monkeypatch.setattr(
+        ResilientScopedRateThrottle, "THROTTLE_RATES", {"uploads": "10000/minute"}
+    )
     cache.clear()
     _, token = AuthToken.objects.create(mobile_user())
     schemathesis = Path(sys.executable).parent / "schemathesis"

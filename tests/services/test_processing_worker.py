@@ -131,3 +131,54 @@ def test_a_worker_killed_mid_task_loses_no_document(
         Document.objects.values_list("status", "failure_code")
     )
     assert restarted.poll() is None  # the worker is alive
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny valid PNG that declares a huge size: a decompression bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_hostile_files_end_failed_with_a_reason_and_the_worker_lives_on(
+    active_scanner, celery_worker_process
+):
+    client = phone_for(mobile_user())
+    receipt = (DATA / "sroie-000.jpg").read_bytes()
+    hostile = {
+        "truncated": receipt[:5000],
+        "bomb": png_declaring(60_000, 60_000),
+        "garbage-after-magic": b"\xff\xd8\xff\xe0" + os.urandom(4000),
+    }
+    ids = {name: upload(client, data).json()["id"] for name, data in hostile.items()}
+    good = upload(client, receipt).json()["id"]
+
+    assert wait_for(lambda: all_ready([good]), timeout=60)
+    assert wait_for(
+        lambda: (
+            Document.objects.filter(pk__in=ids.values(), status="failed").count() == 3
+        ),
+        timeout=60,
+    )
+    codes = dict(
+        Document.objects.filter(pk__in=ids.values()).values_list("pk", "failure_code")
+    )
+    assert codes[uuid.UUID(ids["bomb"])] == "too_large"
+    assert codes[uuid.UUID(ids["truncated"])] == "invalid_file"
+    assert all(
+        Document.objects.filter(pk__in=ids.values()).values_list(
+            "failure_detail", flat=True
+        )
+    )
+    assert celery_worker_process.poll() is None
