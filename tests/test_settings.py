@@ -115,3 +115,36 @@ def test_production_passes_check_deploy_without_warnings(secret):
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def default_storage_setting(**extra: str) -> dict:
+    env = clean_env(DJANGO_SETTINGS_MODULE="mamut.settings.local", **extra)
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_a_bucket_name_moves_media_to_s3_compatible_storage():
+    storage = default_storage_setting(
+        DJANGO_S3_BUCKET="mamut-media", DJANGO_S3_ENDPOINT_URL="https://s3.example.com"
+    )
+
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "mamut-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.com"
+
+
+def test_without_a_bucket_media_stay_on_the_local_disk():
+    storage = default_storage_setting()
+
+    assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"

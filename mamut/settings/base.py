@@ -125,8 +125,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 # No URL pattern serves MEDIA_URL: uploads are served only through authenticated views.
 MEDIA_URL = "/media/"
+# Media in S3-compatible object storage when a bucket is named (web and workers on
+# several machines), else on the local disk.
+S3_BUCKET = env.str("DJANGO_S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": env.str("DJANGO_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("DJANGO_S3_REGION", default="") or None,
+                "access_key": env.str("DJANGO_S3_ACCESS_KEY_ID", default="") or None,
+                "secret_key": env.str("DJANGO_S3_SECRET_ACCESS_KEY", default="")
+                or None,
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": True,
+            },
+        }
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
