@@ -295,7 +295,8 @@ def _wait_for_worker(
     raise RuntimeError("The Celery worker did not answer in time")
 
 
-def _activate_scanner(actor):
+def activate_scanner(actor):
+    """Activate the scanner service as ``actor``, accepting the current terms."""
     from integrations.services import scanner_activate
     from integrations.terms import terms_current
 
@@ -312,7 +313,7 @@ def _activate_scanner(actor):
 @pytest.fixture
 def active_scanner(db, superuser):
     """The Visma Mobile Scanner service, activated by the superuser with the terms."""
-    return _activate_scanner(superuser)
+    return activate_scanner(superuser)
 
 
 @pytest.fixture
@@ -326,4 +327,4 @@ def scanner_off(active_scanner, superuser):
 @pytest.fixture
 def scanner_on(active_scanner, superuser):
     """Activate the service again with the current terms."""
-    return lambda: _activate_scanner(superuser)
+    return lambda: activate_scanner(superuser)

@@ -9,23 +9,12 @@ from collections.abc import Callable
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
+from conftest import activate_scanner
 from integrations.models import Integration, IntegrationEvent, TermsAcceptance
 from integrations.selectors import scanner_is_active
-from integrations.services import scanner_activate, scanner_deactivate
-from integrations.terms import terms_current
+from integrations.services import scanner_deactivate
 
 pytestmark = [pytest.mark.services]
-
-
-def activate(user) -> Integration:
-    terms = terms_current(language="nl")
-    return scanner_activate(
-        actor=user,
-        terms_version=terms.version,
-        terms_language=terms.language,
-        terms_sha256=terms.sha256,
-        ip_address="127.0.0.1",
-    )
 
 
 def in_threads(*functions: Callable[[], object]) -> list[object]:
@@ -61,7 +50,8 @@ def test_two_administrators_finishing_at_once_make_one_activation(
 ):
     for _round in range(5):
         first, second = in_threads(
-            lambda: activate(superuser), lambda: activate(integration_manager)
+            lambda: activate_scanner(superuser),
+            lambda: activate_scanner(integration_manager),
         )
 
         assert first.is_active and second.is_active
@@ -78,7 +68,7 @@ def test_a_second_finish_waits_for_the_first_and_then_changes_nothing(
     transactional_db, superuser, integration_manager, earlier_activation
 ):
     if earlier_activation:  # the row exists: only the row lock makes the second wait
-        activate(superuser)
+        activate_scanner(superuser)
         scanner_deactivate(actor=superuser, ip_address=None)
     events_before = IntegrationEvent.objects.count()
     first_done = threading.Event()
@@ -88,7 +78,7 @@ def test_a_second_finish_waits_for_the_first_and_then_changes_nothing(
     def first() -> None:
         try:
             with transaction.atomic():
-                activate(superuser)
+                activate_scanner(superuser)
                 first_done.set()
                 release_first.wait(timeout=10)
         finally:
@@ -96,7 +86,7 @@ def test_a_second_finish_waits_for_the_first_and_then_changes_nothing(
 
     def second() -> None:
         try:
-            second_result.append(activate(integration_manager))
+            second_result.append(activate_scanner(integration_manager))
         finally:
             connections.close_all()
 
