@@ -284,3 +284,27 @@ def test_signing_out_revokes_the_token_on_the_server(phone, active_scanner):
     assert phone.evaluate("localStorage.getItem('mamut-phone-session')") is None
     assert client.get("/api/v1/me/").status_code == 401
     assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_my_documents_follow_their_status_by_themselves(phone, active_scanner):
+    from users.models import Company
+
+    user = mobile_user()
+    document = Document.objects.create(
+        company=Company.objects.current(),
+        uploaded_by=user,
+        kind="receipt",
+        note="Taxi",
+        status="processing",
+    )
+    signed_in(phone, user.email)
+    row = documents(phone).filter(has_text="Taxi")
+    expect(row).to_contain_text("verwerken")
+
+    document.status = "failed"
+    document.failure_code = "unreadable"
+    document.failure_detail = "De foto is onleesbaar."
+    document.save()
+
+    expect(row).to_contain_text("mislukt: De foto is onleesbaar.", timeout=TIMEOUT)
+    shot(phone, "failed")

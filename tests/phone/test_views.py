@@ -139,9 +139,7 @@ def test_registering_another_user_confirms_with_that_users_qr_code(
     user = mobile_ready_user()
     client.force_login(superuser)
 
-    response = client.post(
-        reverse("user-mobile-register", args=[user.pk]), follow=True
-    )
+    response = client.post(reverse("user-mobile-register", args=[user.pk]), follow=True)
 
     assert "is geregistreerd als mobiele gebruiker" in response.text
     assert_qr_for(response, user.email)
