@@ -1,6 +1,7 @@
 """The phone web app's shell, manifest, service worker and the QR codes that open it."""
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -73,7 +74,7 @@ def test_the_app_scripts_are_static_files_without_any_cdn(client):
     assert "https://" not in shell
     assert "http://" not in shell
     for name in ("phone/app.js", "phone/app.css"):
-        text = open(finders.find(name), encoding="utf-8").read()
+        text = Path(finders.find(name)).read_text(encoding="utf-8")
         assert "https://" not in text
 
 
