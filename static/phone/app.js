@@ -263,7 +263,7 @@
   }
 
   // --- The draft: pages, kind, note -------------------------------------------------
-  let draftPages = []; // {blob, url}
+  let draftPages = []; // {blob, url, taken}
 
   function renderPages() {
     const list = $("pages");
@@ -291,7 +291,11 @@
     for (const file of files) {
       message.textContent = t("preparing");
       const result = await scaled(file);
-      draftPages.push({ blob: result.blob, url: URL.createObjectURL(result.blob) });
+      draftPages.push({
+        blob: result.blob,
+        url: URL.createObjectURL(result.blob),
+        taken: file.lastModified || Date.now(),
+      });
       message.textContent = result.readable ? "" : t("notAnImage");
       renderPages();
     }
@@ -303,12 +307,16 @@
       return;
     }
     const current = session();
+    if (!current) {
+      signedOut(t("expired"));
+      return;
+    }
     const item = {
       key: newKey(),
       email: current.user.email,
       kind: document.querySelector("input[name=kind]:checked").value,
       note: $("note").value,
-      captured_at: new Date().toISOString(),
+      captured_at: new Date(Math.min(Date.now(), draftPages[0].taken)).toISOString(),
       pages: draftPages.map((page) => page.blob),
       created: Date.now(),
       state: "waiting",
@@ -601,7 +609,12 @@
   }
 
   async function signOut() {
-    const pending = (await outboxAll()).filter((item) => item.email === session().user.email);
+    const current = session();
+    if (!current) {
+      signedOut("");
+      return;
+    }
+    const pending = (await outboxAll()).filter((item) => item.email === current.user.email);
     if (pending.length && !window.confirm(t("signOutPending", { n: pending.length }))) return;
     let result;
     try {

@@ -308,3 +308,65 @@ def test_my_documents_follow_their_status_by_themselves(phone, active_scanner):
 
     expect(row).to_contain_text("mislukt: De foto is onleesbaar.", timeout=TIMEOUT)
     shot(phone, "failed")
+
+
+def test_the_upload_shows_a_progress_bar(phone, active_scanner):
+    user = mobile_user()
+    signed_in(phone, user.email)
+    add_photo(phone, "sroie-000.jpg")
+    held = []
+
+    def hold_the_upload(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    phone.route("**/api/v1/receipts/", hold_the_upload)
+
+    phone.get_by_role("button", name="Versturen").click()
+
+    bar = phone.get_by_role("progressbar", name="Versturen")
+    expect(bar).to_be_visible()
+    expect(documents(phone).first).to_contain_text("wordt verstuurd")
+    shot(phone, "progress")
+    held[0].continue_()
+    expect(bar).to_be_hidden()
+    expect(documents(phone).first).to_contain_text("klaar", timeout=TIMEOUT)
+
+
+def test_a_phone_signed_out_from_the_services_tab_asks_to_sign_in_again(
+    phone, active_scanner
+):
+    from receipts.services import phone_tokens_revoke
+
+    user = mobile_user()
+    signed_in(phone, user.email)
+
+    phone_tokens_revoke(user=user)
+
+    expect(phone.get_by_role("alert")).to_have_text(
+        "U bent afgemeld. Meld u opnieuw aan.", timeout=TIMEOUT
+    )
+    expect(phone.get_by_role("heading", name="Aanmelden")).to_be_visible()
+
+
+def test_the_link_under_the_qr_code_opens_the_app_with_the_email_filled_in(
+    page, phone, live_server, active_scanner
+):
+    user = mobile_user()
+    page.goto(live_server.url + "/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(live_server.url + "/settings/user/services/")
+
+    expect(page.get_by_role("img", name="QR-code voor de telefoon-app")).to_be_visible()
+    shot(page, "services-qr")
+    link = page.get_by_role("link", name=re.compile(r"\?email="))
+    phone.goto(link.get_attribute("href"))
+
+    expect(phone.get_by_label("E-mailadres")).to_have_value(user.email)
+    phone.get_by_label("Wachtwoord").fill(PASSWORD)
+    phone.get_by_role("button", name="Aanmelden").click()
+    expect(phone.get_by_role("heading", name="Nieuwe bon")).to_be_visible()
