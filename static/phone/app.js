@@ -380,6 +380,7 @@
     const current = session();
     if (flushing || !current) return;
     flushing = true;
+    let sent = false;
     try {
       const items = (await outboxAll()).sort((a, b) => a.created - b.created);
       for (const item of items) {
@@ -390,6 +391,7 @@
         sendingKey = null;
         if (result.status === 200 || result.status === 201) {
           await outboxDelete(item.key);
+          sent = true;
           $("send-message").textContent = t("sent");
           continue;
         }
@@ -416,7 +418,8 @@
     } finally {
       sendingKey = null;
       flushing = false;
-      await renderDocuments();
+      if (sent) await refreshDocuments();
+      else await renderDocuments();
     }
   }
 
