@@ -23,6 +23,7 @@ urlpatterns = [
     path("settings/", include("users.urls")),
     path("voucher-entry/", include("vouchers.urls")),
     path("api/v1/", include("receipts.urls")),
+    path("m/", include("phone.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/v1/docs/",

@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "integrations",
     "receipts",
     "vouchers",
+    "phone",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
