@@ -1,6 +1,7 @@
 """Every non-trivial read of the receipts app."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.files import FieldFile
@@ -8,6 +9,9 @@ from django.utils import timezone
 
 from receipts.models import Document, DocumentPage, MobileDevice
 from users.models import Company, User
+
+if TYPE_CHECKING:
+    from vouchers.models import Voucher
 
 
 def document_list_for_sender(*, user: User, status: str = "") -> QuerySet[Document]:
@@ -115,4 +119,13 @@ def document_get_for_panel(*, document_id: str) -> Document | None:
         .select_related("uploaded_by", "voucher", "duplicate_of")
         .prefetch_related("pages", "status_changes")
         .first()
+    )
+
+
+def document_list_for_voucher(*, voucher: "Voucher") -> list[Document]:
+    """The documents linked to a voucher, outside the trash, oldest first."""
+    return list(
+        voucher.documents.filter(deleted_at__isnull=True)
+        .select_related("uploaded_by")
+        .order_by("created_at", "id")
     )

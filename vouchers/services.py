@@ -10,7 +10,7 @@ from vouchers.models import Account, Voucher, VoucherSequence
 
 
 def _next_number(*, company: Company, year: int) -> int:
-    """Take the next number of the year under a row lock (inside the caller's atomic)."""
+    """Take the year's next number under a row lock (inside the caller's atomic)."""
     VoucherSequence.objects.get_or_create(company=company, year=year)
     sequence = VoucherSequence.objects.select_for_update().get(
         company=company, year=year
