@@ -40,7 +40,7 @@ def test_bad_input_is_kept_with_the_errors(admin_client):
     assert response.status_code == 200
     assert not Voucher.objects.exists()
     assert 'value="Parkeren"' in response.text
-    assert "Vul een getal in." in response.text
+    assert "Voer een getal in." in response.text
 
 
 def test_editing_keeps_the_number(admin_client):
