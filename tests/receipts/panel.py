@@ -2,6 +2,7 @@
 
 import io
 import uuid
+
 from receipts.models import Document, DocumentPage
 from receipts.pipeline import document_process
 from receipts.services import IncomingPage, document_receive
@@ -24,7 +25,7 @@ def received(user: User, *, note: str = "", color: str = "white") -> Document:
 
 
 def many(user: User, count: int, *, batch: int = 5000) -> None:
-    """``count`` documents with one page each, bulk-created (no files, no processing)."""
+    """``count`` one-page documents, bulk-created (no files, no processing)."""
     company = Company.objects.current()
     for offset in range(0, count, batch):
         documents = [
