@@ -102,7 +102,7 @@ class Document(models.Model):
                 name="receipts_document_panel",
             ),
             models.Index(
-                fields=["company", "-deleted_at"],
+                fields=["company", "-deleted_at", "-id"],
                 condition=models.Q(deleted_at__isnull=False),
                 name="receipts_document_trash",
             ),

@@ -66,6 +66,26 @@ class PanelPage:
     has_next: bool
 
 
+def panel_queryset(*, show: str = PanelFilter.ALL) -> QuerySet[Document]:
+    """The company's documents for a panel filter, in the panel's order.
+
+    The default order is served by the partial index ``receipts_document_panel``
+    (company, newest first, outside the trash), the trash by
+    ``receipts_document_trash``.
+    """
+    documents = Document.objects.filter(
+        company=Company.objects.current()
+    ).select_related("uploaded_by", "voucher")
+    if show == PanelFilter.TRASH:
+        return documents.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id")
+    documents = documents.filter(deleted_at__isnull=True).order_by("-created_at", "-id")
+    if show == PanelFilter.LINKED:
+        documents = documents.filter(voucher__isnull=False)
+    elif show == PanelFilter.NOT_LINKED:
+        documents = documents.filter(voucher__isnull=True)
+    return documents
+
+
 def document_panel_page(
     *, show: str = PanelFilter.ALL, page: int = 1, per_page: int = 24
 ) -> PanelPage:
@@ -77,22 +97,7 @@ def document_panel_page(
     first pages); no COUNT over the table: one row more than a page tells whether a
     next page exists.
     """
-    company = Company.objects.current()
-    documents = Document.objects.filter(company=company).select_related(
-        "uploaded_by", "voucher"
-    )
-    if show == PanelFilter.TRASH:
-        documents = documents.filter(deleted_at__isnull=False).order_by(
-            "-deleted_at", "-pk"
-        )
-    else:
-        documents = documents.filter(deleted_at__isnull=True).order_by(
-            "-created_at", "-id"
-        )
-        if show == PanelFilter.LINKED:
-            documents = documents.filter(voucher__isnull=False)
-        elif show == PanelFilter.NOT_LINKED:
-            documents = documents.filter(voucher__isnull=True)
+    documents = panel_queryset(show=show)
     page = max(page, 1)
     start = (page - 1) * per_page
     rows = list(

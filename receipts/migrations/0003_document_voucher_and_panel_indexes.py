@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='document',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', False)), fields=['company', '-deleted_at'], name='receipts_document_trash'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', False)), fields=['company', '-deleted_at', '-id'], name='receipts_document_trash'),
         ),
         migrations.AddField(
             model_name='documentevent',

@@ -119,9 +119,7 @@ def test_delete_for_good_asks_for_confirmation_first(client, sender):
     assert not Document.objects.filter(pk=document.pk).exists()
 
 
-def test_the_document_detail_shows_every_page_the_pdf_and_the_history(
-    client, sender
-):
+def test_the_document_detail_shows_every_page_the_pdf_and_the_history(client, sender):
     document = received(sender, note="Lunch")
     signed_in(client, VIEW)
 
