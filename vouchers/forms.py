@@ -5,8 +5,11 @@ from vouchers.models import Account, Voucher
 
 
 class VoucherForm(forms.Form):
+    # A date input takes and gives ISO dates, whatever the language.
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     description = forms.CharField(label=_("Description"), max_length=200)
     amount = forms.DecimalField(
