@@ -155,8 +155,9 @@ PANEL_REPEATS = 15
 
 def panel_bench() -> None:
     """The voucher entry window with its attachments panel at 1,000 and 100,000
-    documents, in a throwaway test database (``test_`` + the configured name, made
-    and dropped here; the configured database is never touched)."""
+    documents, in a throwaway database (``bench_`` + the configured name, made and
+    dropped here; neither the configured database nor pytest's is touched)."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import (
@@ -166,6 +167,9 @@ def panel_bench() -> None:
     )
     from django.urls import reverse
 
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}"
     setup_test_environment()
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
