@@ -88,7 +88,8 @@ def seeded_data(request: pytest.FixtureRequest) -> None:
     """Rows that data migrations seed, again for transactional tests.
 
     A transactional test empties every table when it ends, so the tests after it lose
-    what migrations seeded (the system access profiles). Seeding again with the
+    what migrations seeded (the system access profiles, the chart of accounts).
+    Seeding again with the
     migration's own code keeps each test independent of the order.
     """
     if not _is_transactional(request):
@@ -99,6 +100,7 @@ def seeded_data(request: pytest.FixtureRequest) -> None:
     from django.apps import apps
 
     import_module("users.migrations.0003_seed_system_access_profiles").seed(apps, None)
+    import_module("vouchers.migrations.0002_seed_chart_of_accounts").seed(apps, None)
 
 
 @pytest.fixture

@@ -149,8 +149,74 @@ def _row(name: str, value: float, floor: float, unit: str = "ms") -> None:
     print(f"{name:<52} {value:>9.1f} {unit:<3} {value / floor:>7.2f}")
 
 
+PANEL_SIZES = (1_000, 100_000)
+PANEL_REPEATS = 15
+
+
+def panel_bench() -> None:
+    """The voucher entry window with its attachments panel at 1,000 and 100,000
+    documents, in a throwaway database (``bench_`` + the configured name, made and
+    dropped here; neither the configured database nor pytest's is touched)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+    )
+    from django.urls import reverse
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["NAME"] = f"bench_{database['NAME']}"
+    setup_test_environment()
+    old_config = setup_databases(verbosity=0, interactive=False)
+    try:
+        from tests.receipts.panel import many
+        from users.models import User
+
+        sender = User.objects.create_user("anna@example.com", "x", first_name="Anna")
+        bookkeeper = User.objects.create_superuser("boekhouder@example.com", "x")
+        client = Client()
+        client.force_login(bookkeeper)
+        url = reverse("voucher-entry")
+        print(f"attachments panel ({connection.vendor}), GET {url}, 24 shown")
+        print(f"{'benchmark':<52} {'median':>13} {'x 1,000':>7}")
+        figures = {}
+        for size in PANEL_SIZES:
+            from receipts.models import Document
+
+            many(sender, size - Document.objects.count())
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE receipts_document")
+            client.get(url)  # warm up
+            timings = []
+            for _ in range(PANEL_REPEATS):
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append(time.perf_counter() - start)
+                if response.status_code != 200:
+                    sys.exit(f"The panel answered {response.status_code}.")
+            figures[size] = statistics.median(timings) * 1000
+            _row(
+                f"  voucher entry with panel, {size:,} documents",
+                figures[size],
+                figures[PANEL_SIZES[0]],
+            )
+    finally:
+        teardown_databases(old_config, verbosity=0)
+
+
 def main() -> None:
     _setup_django()
+    if "--panel-only" not in sys.argv:
+        processing_bench()
+    panel_bench()
+
+
+def processing_bench() -> None:
     inputs = [path.read_bytes() for path in receipt_paths()]
     floor = median_ms(pillow_floor, inputs)
     print(f"receipts: {len(inputs)} from {DATASET}")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/company/integration/", include("integrations.urls")),
     path("settings/", include("users.urls")),
     path("voucher-entry/", include("vouchers.urls")),
+    path("voucher-entry/attachments/", include("receipts.web_urls")),
     path("api/v1/", include("receipts.urls")),
     path("m/", include("phone.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),

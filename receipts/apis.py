@@ -140,10 +140,11 @@ class DocumentOutput(serializers.ModelSerializer):
         return str(document.duplicate_of_id)
 
     def get_linked(self, document: Document) -> bool:
-        return False
+        return document.voucher_id is not None
 
     def get_voucher(self, document: Document) -> int | None:
-        return None
+        """The id of the voucher the bookkeeper linked the document to."""
+        return document.voucher_id
 
     def extracted_fields(self, document: Document) -> dict:
         return {}

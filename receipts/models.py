@@ -17,6 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from users.models import Company
@@ -77,6 +78,14 @@ class Document(models.Model):
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    voucher = models.ForeignKey(
+        "vouchers.Voucher",
+        verbose_name=_("voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,6 +94,18 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["uploaded_by", "-created_at"]),
             models.Index(fields=["company", "status"]),
+            # The attachments panel: the company's documents outside the trash,
+            # newest first (and the trash, newest deletion first).
+            models.Index(
+                fields=["company", "-created_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="receipts_document_panel",
+            ),
+            models.Index(
+                fields=["company", "-deleted_at", "-id"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="receipts_document_trash",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,3 +213,60 @@ class MobileDevice(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentEventQuerySet(models.QuerySet["DocumentEvent"]):
+    """Append-only: rows are added, never changed or removed through the ORM."""
+
+    def update(self, **kwargs) -> int:
+        raise TypeError("Document events cannot be changed.")
+
+    def delete(self):
+        raise TypeError("Document events cannot be deleted.")
+
+
+class DocumentEvent(models.Model):
+    """Who linked, unlinked, deleted, restored or removed a document, and when.
+
+    The document and voucher are kept as text so that the record outlives a document
+    deleted for good.
+    """
+
+    class Action(models.TextChoices):
+        LINKED = "linked", _("Linked")
+        UNLINKED = "unlinked", _("Unlinked")
+        TRASHED = "trashed", _("Moved to the trash")
+        RESTORED = "restored", _("Restored")
+        PURGED = "purged", _("Deleted for good")
+        DUPLICATE_DISMISSED = "duplicate_dismissed", _("Not a duplicate")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    actor_email = models.CharField(_("who (e-mail)"), max_length=254)
+    action = models.CharField(_("what"), max_length=30, choices=Action.choices)
+    document_id = models.UUIDField(_("document"), db_index=True)
+    voucher_label = models.CharField(_("voucher"), max_length=30, blank=True)
+
+    objects = DocumentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("document event")
+        verbose_name_plural = _("document events")
+
+    def __str__(self) -> str:
+        return f"{self.actor_email} {self.action} {self.document_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("Document events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Document events cannot be deleted.")

@@ -1,11 +1,17 @@
 """Every non-trivial read of the receipts app."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from receipts.models import Document, MobileDevice
-from users.models import User
+from receipts.models import Document, DocumentPage, MobileDevice
+from users.models import Company, User
+
+if TYPE_CHECKING:
+    from vouchers.models import Voucher
 
 
 def document_list_for_sender(*, user: User, status: str = "") -> QuerySet[Document]:
@@ -41,4 +47,90 @@ def phone_list(*, user: User) -> QuerySet[MobileDevice]:
         MobileDevice.objects.filter(token__user=user, token__expiry__gt=timezone.now())
         .select_related("token")
         .order_by("-last_used_at")
+    )
+
+
+class PanelFilter:
+    ALL = "all"
+    LINKED = "linked"
+    NOT_LINKED = "not_linked"
+    TRASH = "trash"
+    CHOICES = (ALL, LINKED, NOT_LINKED, TRASH)
+
+
+@dataclass(frozen=True)
+class PanelPage:
+    documents: list[Document]
+    number: int
+    has_previous: bool
+    has_next: bool
+
+
+def panel_queryset(*, show: str = PanelFilter.ALL) -> QuerySet[Document]:
+    """The company's documents for a panel filter, in the panel's order.
+
+    The default order is served by the partial index ``receipts_document_panel``
+    (company, newest first, outside the trash), the trash by
+    ``receipts_document_trash``.
+    """
+    documents = Document.objects.filter(
+        company=Company.objects.current()
+    ).select_related("uploaded_by", "voucher")
+    if show == PanelFilter.TRASH:
+        return documents.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id")
+    documents = documents.filter(deleted_at__isnull=True).order_by("-created_at", "-id")
+    if show == PanelFilter.LINKED:
+        documents = documents.filter(voucher__isnull=False)
+    elif show == PanelFilter.NOT_LINKED:
+        documents = documents.filter(voucher__isnull=True)
+    return documents
+
+
+def document_panel_page(
+    *, show: str = PanelFilter.ALL, page: int = 1, per_page: int = 24
+) -> PanelPage:
+    """One page of the attachments panel: the company's documents, newest first.
+
+    ``linked`` / ``not_linked`` narrow the documents outside the trash; ``trash``
+    lists the trash, latest deletion first. A fixed number of queries whatever the
+    number of rows (one for the documents with sender and voucher, one for their
+    first pages); no COUNT over the table: one row more than a page tells whether a
+    next page exists.
+    """
+    documents = panel_queryset(show=show)
+    page = max(page, 1)
+    start = (page - 1) * per_page
+    rows = list(
+        documents.prefetch_related(
+            Prefetch(
+                "pages",
+                queryset=DocumentPage.objects.filter(number=1),
+                to_attr="first_pages",
+            )
+        )[start : start + per_page + 1]
+    )
+    return PanelPage(
+        documents=rows[:per_page],
+        number=page,
+        has_previous=page > 1,
+        has_next=len(rows) > per_page,
+    )
+
+
+def document_get_for_panel(*, document_id: str) -> Document | None:
+    """A document of the company (in the trash too), with what its detail shows."""
+    return (
+        Document.objects.filter(company=Company.objects.current(), pk=document_id)
+        .select_related("uploaded_by", "voucher", "duplicate_of")
+        .prefetch_related("pages", "status_changes")
+        .first()
+    )
+
+
+def document_list_for_voucher(*, voucher: "Voucher") -> list[Document]:
+    """The documents linked to a voucher, outside the trash, oldest first."""
+    return list(
+        voucher.documents.filter(deleted_at__isnull=True)
+        .select_related("uploaded_by")
+        .order_by("created_at", "id")
     )

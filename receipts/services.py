@@ -5,8 +5,8 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import IO
+from datetime import datetime, timedelta
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -23,6 +23,7 @@ from mamut.errors import ApplicationError
 from receipts import processing
 from receipts.models import (
     Document,
+    DocumentEvent,
     DocumentPage,
     IdempotencyRecord,
     MobileDevice,
@@ -30,6 +31,9 @@ from receipts.models import (
 )
 from users.models import Company, ScannerFunction, User
 from users.selectors import mobile_registration_active
+
+if TYPE_CHECKING:
+    from vouchers.models import Voucher
 
 FILE_TYPES = {
     processing.Kind.JPEG: DocumentPage.FileType.JPEG,
@@ -223,15 +227,208 @@ def idempotent_call(
     return response
 
 
-def document_trash(*, document: Document, by: User) -> None:
-    """Move a document to the trash; it stays restorable there for 30 days."""
+TRASH_DAYS = 30
+
+
+def _event(*, action: str, document_id: uuid.UUID, actor: User, voucher=None) -> None:
+    DocumentEvent.objects.create(
+        action=action,
+        document_id=document_id,
+        actor=actor,
+        actor_email=actor.email,
+        voucher_label=str(voucher) if voucher is not None else "",
+    )
+
+
+def _locked(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+def document_link(*, document: Document, voucher: "Voucher | None", by: User) -> None:
+    """Link a document to a saved voucher; a document has at most one voucher.
+
+    Needs "Bijlagen koppelen en verwijderen". A voucher not saved yet (``None``) is
+    refused with ``voucher_not_saved``; a document in the trash or linked to another
+    voucher with ``trashed`` / ``already_linked``.
+    """
+    _require_link_permission(user=by)
+    if voucher is None or voucher.pk is None:
+        raise ApplicationError(
+            _("Save the voucher first, then link the document to it."),
+            code="voucher_not_saved",
+            status_code=409,
+        )
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
+        locked = _locked(document)
+        if locked.deleted_at is not None:
+            raise ApplicationError(
+                _("This document is in the trash. Restore it first."),
+                code="trashed",
+                status_code=409,
+            )
+        if locked.voucher_id == voucher.pk:
+            return
+        if locked.voucher_id is not None:
+            raise ApplicationError(
+                _(
+                    "This document is already linked to another voucher. Unlink it "
+                    "there first."
+                ),
+                code="already_linked",
+                status_code=409,
+            )
+        locked.voucher = voucher
+        locked.save(update_fields=["voucher", "updated_at"])
+        _event(
+            action=DocumentEvent.Action.LINKED,
+            document_id=locked.pk,
+            actor=by,
+            voucher=voucher,
+        )
+    document.voucher = voucher
+
+
+def document_unlink(*, document: Document, by: User) -> None:
+    """Remove the document's link to its voucher (nothing happens if it has none)."""
+    _require_link_permission(user=by)
+    with transaction.atomic():
+        locked = _locked(document)
+        if locked.voucher_id is None:
+            return
+        voucher = locked.voucher
+        locked.voucher = None
+        locked.save(update_fields=["voucher", "updated_at"])
+        _event(
+            action=DocumentEvent.Action.UNLINKED,
+            document_id=locked.pk,
+            actor=by,
+            voucher=voucher,
+        )
+    document.voucher = None
+
+
+def document_trash(*, document: Document, by: User) -> None:
+    """Move a document to the trash; it stays restorable there for 30 days.
+
+    A linked document is refused with 409 ``linked``: unlink it first. The sender may
+    trash his own documents (from the phone); the bookkeeper needs "Bijlagen koppelen
+    en verwijderen" for anyone's.
+    """
+    if document.uploaded_by_id != by.pk:
+        _require_link_permission(user=by)
+    with transaction.atomic():
+        locked = _locked(document)
         if locked.deleted_at is not None:
             return
+        if locked.voucher_id is not None:
+            raise ApplicationError(
+                _(
+                    "This document is linked to voucher %(voucher)s. Unlink it before "
+                    "deleting it."
+                )
+                % {"voucher": locked.voucher},
+                code="linked",
+                status_code=409,
+            )
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["deleted_at", "updated_at"])
+        _event(action=DocumentEvent.Action.TRASHED, document_id=locked.pk, actor=by)
     document.deleted_at = locked.deleted_at
+
+
+def document_restore(*, document: Document, by: User) -> None:
+    """Take a document out of the trash, back into the attachments panel."""
+    _require_link_permission(user=by)
+    with transaction.atomic():
+        locked = _locked(document)
+        if locked.deleted_at is None:
+            return
+        locked.deleted_at = None
+        locked.save(update_fields=["deleted_at", "updated_at"])
+        _event(action=DocumentEvent.Action.RESTORED, document_id=locked.pk, actor=by)
+    document.deleted_at = None
+
+
+def _purge(document: Document) -> None:
+    """Remove the rows, then the files through the storage once committed."""
+    files = [document.pdf] if document.pdf else []
+    for page in document.pages.all():
+        files += [f for f in (page.original, page.preview, page.thumbnail) if f]
+    names = [(f.storage, f.name) for f in files]
+    document.delete()
+
+    def remove_files() -> None:
+        for storage, name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("Could not remove %s", name)
+
+    transaction.on_commit(remove_files)
+
+
+def document_purge(*, document: Document, by: User) -> None:
+    """Delete a document in the trash for good, with its files. Not undoable.
+
+    Only from the trash: a document outside it is refused with ``not_in_trash``.
+    """
+    _require_link_permission(user=by)
+    with transaction.atomic():
+        locked = _locked(document)
+        if locked.deleted_at is None:
+            raise ApplicationError(
+                _("Move the document to the trash before deleting it for good."),
+                code="not_in_trash",
+                status_code=409,
+            )
+        document_id = locked.pk
+        _purge(locked)
+        _event(action=DocumentEvent.Action.PURGED, document_id=document_id, actor=by)
+
+
+def documents_trash_empty(*, now: datetime | None = None) -> int:
+    """Delete for good what has been in the trash for more than 30 days."""
+    cutoff = (now or timezone.now()) - timedelta(days=TRASH_DAYS)
+    count = 0
+    for document_id in Document.objects.filter(deleted_at__lt=cutoff).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            document = (
+                Document.objects.select_for_update()
+                .filter(pk=document_id, deleted_at__lt=cutoff)
+                .first()
+            )
+            if document is not None:
+                _purge(document)
+                count += 1
+    return count
+
+
+def document_duplicate_dismiss(*, document: Document, by: User) -> None:
+    """The bookkeeper says the document is not a duplicate; the flag goes away."""
+    _require_link_permission(user=by)
+    with transaction.atomic():
+        locked = _locked(document)
+        if locked.duplicate_of_id is None or locked.duplicate_dismissed:
+            return
+        locked.duplicate_dismissed = True
+        locked.save(update_fields=["duplicate_dismissed", "updated_at"])
+        _event(
+            action=DocumentEvent.Action.DUPLICATE_DISMISSED,
+            document_id=locked.pk,
+            actor=by,
+        )
+    document.duplicate_dismissed = True
+
+
+def _require_link_permission(*, user: User) -> None:
+    if not user.has_perm(ScannerFunction.LINK_ATTACHMENTS):
+        raise ApplicationError(
+            _("Your access profile does not include linking and deleting attachments."),
+            code="permission_denied",
+            status_code=403,
+        )
 
 
 # --- Phone sign-in ------------------------------------------------------------------

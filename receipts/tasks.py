@@ -7,7 +7,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
-from receipts import pipeline
+from receipts import pipeline, services
 
 logger = logging.getLogger(__name__)
 
@@ -60,3 +60,9 @@ def documents_sweep() -> int:
     if document_ids:
         logger.info("Swept %d waiting documents", len(document_ids))
     return len(document_ids)
+
+
+@shared_task(name="receipts.empty_trash", acks_late=True)
+def trash_empty() -> int:
+    """Delete for good what has been in the trash for more than 30 days."""
+    return services.documents_trash_empty()

@@ -218,6 +218,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "receipts.sweep_documents",
         "schedule": env.int("RECEIPTS_SWEEP_INTERVAL_SECONDS", default=60),
     },
+    "empty-trash": {"task": "receipts.empty_trash", "schedule": 3600},
 }
 
 # --- REST framework -------------------------------------------------------------------

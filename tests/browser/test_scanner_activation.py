@@ -55,7 +55,7 @@ def test_activate_in_settings_and_deactivate_in_dutch(
     open_voucher_entry(page, "Hoofdmenu", "Inboeken")
     toolbar = page.get_by_role("toolbar", name="Werkbalk")
     for label in ("Nieuw", "Opslaan", "Vernieuwen"):
-        expect(toolbar.get_by_role("button", name=label, exact=True)).to_be_disabled()
+        expect(toolbar.get_by_role("button", name=label, exact=True)).to_be_enabled()
     expect(activate_button).to_be_visible()
     shot(page, "1-voucher-entry-inactive")
 

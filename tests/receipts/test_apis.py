@@ -445,3 +445,24 @@ def test_a_used_token_is_renewed_for_90_days(phone, mobile_user):
 
     expiry = AuthToken.objects.get(user=mobile_user).expiry
     assert expiry - timezone.now() > timedelta(days=89)
+
+def test_delete_of_a_linked_document_is_409_linked_and_shows_the_link(
+    phone, mobile_user
+):
+    from receipts.services import document_link
+    from tests.vouchers.factories import voucher
+
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+    saved = voucher()
+    admin = mobile_user.__class__.objects.filter(is_superuser=True).first()
+    document_link(
+        document=Document.objects.get(pk=document_id), voucher=saved, by=admin
+    )
+
+    body = phone.get(f"{URL}{document_id}/").json()
+    response = phone.delete(f"{URL}{document_id}/")
+
+    assert (body["linked"], body["voucher"]) == (True, saved.pk)
+    assert response.status_code == 409
+    assert response.json()["code"] == "linked"
+    assert Document.objects.get(pk=document_id).deleted_at is None

@@ -1,0 +1,183 @@
+"""The panel "Bijlagen Visma Mobile Scanner" of the voucher entry window.
+
+Thin views: the rules are in receipts.services. The panel polls itself with htmx
+(``hx-trigger="every 3s"``) so new documents and finished processing show without a
+reload; every change is a POST with CSRF that returns to the window.
+"""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from mamut.errors import ApplicationError
+from receipts.models import Document
+from receipts.selectors import (
+    PanelFilter,
+    document_get_for_panel,
+    document_panel_page,
+)
+from receipts.services import (
+    document_duplicate_dismiss,
+    document_link,
+    document_purge,
+    document_restore,
+    document_trash,
+    document_unlink,
+)
+from users.access import allow
+from users.models import ScannerFunction
+from vouchers.selectors import voucher_get
+
+VIEW = ScannerFunction.VIEW_ATTACHMENTS
+LINK = ScannerFunction.LINK_ATTACHMENTS
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or default)
+    except ValueError:
+        return default
+
+
+def panel_context(request: HttpRequest, *, voucher, here: str = "") -> dict:
+    """What the panel template needs, from the query string (?show=, ?page=).
+
+    ``here`` is the window the panel sits in: its actions return there.
+    """
+    here = here or request.get_full_path()
+    show = request.GET.get("show", PanelFilter.ALL)
+    if show not in PanelFilter.CHOICES:
+        show = PanelFilter.ALL
+    panel = document_panel_page(show=show, page=_int(request.GET.get("page"), 1))
+    return {
+        "panel": panel,
+        "show": show,
+        "voucher": voucher,
+        "may_link": request.user.has_perm(LINK),
+        "here": here,
+        "window_path": urlsplit(here).path,
+    }
+
+
+@allow(GET=VIEW)
+def attachments_panel(request: HttpRequest) -> HttpResponse:
+    """The panel alone, for its own polling and for "Vernieuwen"."""
+    voucher_id = _int(request.GET.get("voucher"), 0)
+    voucher = voucher_get(voucher_id=voucher_id) if voucher_id else None
+    here = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(here, allowed_hosts={request.get_host()}):
+        here = reverse("voucher-entry")
+    context = panel_context(request, voucher=voucher, here=here)
+    return render(request, "receipts/_panel.html", context)
+
+
+def _document(document_id) -> Document:
+    document = document_get_for_panel(document_id=document_id)
+    if document is None:
+        raise Http404
+    return document
+
+
+@allow(GET=VIEW)
+def attachment_detail(request: HttpRequest, document_id) -> HttpResponse:
+    document = _document(document_id)
+    return render(
+        request,
+        "receipts/attachment_detail.html",
+        {
+            "document": document,
+            "pages": list(document.pages.all()),
+            "history": list(document.status_changes.all()),
+            "may_link": request.user.has_perm(LINK),
+            "back": _back(request),
+        },
+    )
+
+
+@allow(GET=VIEW)
+def attachment_file(
+    request: HttpRequest, document_id, rendition: str, number: int = 1
+) -> FileResponse:
+    """A page's thumbnail or preview, or the PDF of all pages (once processed)."""
+    document = _document(document_id)
+    if rendition == "pdf":
+        file = document.pdf
+        name = f"{document.get_kind_display()}-{document.created_at:%Y%m%d}.pdf"
+    else:
+        page = next((p for p in document.pages.all() if p.number == number), None)
+        allowed = rendition in ("thumbnail", "preview")
+        file = getattr(page, rendition, None) if page and allowed else None
+        name = None
+    if not file:
+        raise Http404
+    response = FileResponse(
+        file.open("rb"), as_attachment=rendition == "pdf", filename=name or ""
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return reverse("voucher-entry")
+
+
+def _act(request: HttpRequest, action, message: str = "", **kwargs) -> HttpResponse:
+    try:
+        action(by=request.user, **kwargs)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        if message:
+            messages.success(request, message)
+    return redirect(_back(request))
+
+
+@allow(POST=LINK)
+def attachment_link(request: HttpRequest, document_id) -> HttpResponse:
+    voucher_id = _int(request.POST.get("voucher"), 0)
+    voucher = voucher_get(voucher_id=voucher_id) if voucher_id else None
+    return _act(
+        request, document_link, document=_document(document_id), voucher=voucher
+    )
+
+
+@allow(POST=LINK)
+def attachment_unlink(request: HttpRequest, document_id) -> HttpResponse:
+    return _act(request, document_unlink, document=_document(document_id))
+
+
+@allow(POST=LINK)
+def attachment_trash(request: HttpRequest, document_id) -> HttpResponse:
+    return _act(request, document_trash, document=_document(document_id))
+
+
+@allow(POST=LINK)
+def attachment_restore(request: HttpRequest, document_id) -> HttpResponse:
+    return _act(request, document_restore, document=_document(document_id))
+
+
+@allow(POST=LINK)
+def attachment_duplicate_dismiss(request: HttpRequest, document_id) -> HttpResponse:
+    return _act(request, document_duplicate_dismiss, document=_document(document_id))
+
+
+@allow(GET=LINK, POST=LINK)
+def attachment_purge(request: HttpRequest, document_id) -> HttpResponse:
+    """Delete for good, after a confirmation page."""
+    document = _document(document_id)
+    if request.method == "POST":
+        return _act(request, document_purge, document=document)
+    return render(
+        request,
+        "receipts/attachment_purge.html",
+        {"document": document, "back": _back(request)},
+    )
