@@ -446,6 +446,7 @@ def test_a_used_token_is_renewed_for_90_days(phone, mobile_user):
     expiry = AuthToken.objects.get(user=mobile_user).expiry
     assert expiry - timezone.now() > timedelta(days=89)
 
+
 def test_delete_of_a_linked_document_is_409_linked_and_shows_the_link(
     phone, mobile_user
 ):
