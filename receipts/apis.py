@@ -142,9 +142,9 @@ class DocumentOutput(serializers.ModelSerializer):
     def get_linked(self, document: Document) -> bool:
         return document.voucher_id is not None
 
-    def get_voucher(self, document: Document) -> int | None:
-        """The id of the voucher the bookkeeper linked the document to."""
-        return document.voucher_id
+    def get_voucher(self, document: Document) -> str | None:
+        """The number of the voucher it is linked to, as the bookkeeper sees it."""
+        return str(document.voucher) if document.voucher_id else None
 
     def extracted_fields(self, document: Document) -> dict:
         return {}

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 def document_list_for_sender(*, user: User, status: str = "") -> QuerySet[Document]:
     """The user's own documents outside the trash, newest first."""
-    documents = Document.objects.filter(
-        uploaded_by=user, deleted_at__isnull=True
-    ).prefetch_related("pages")
+    documents = (
+        Document.objects.filter(uploaded_by=user, deleted_at__isnull=True)
+        .select_related("voucher")
+        .prefetch_related("pages")
+    )
     if status:
         documents = documents.filter(status=status)
     return documents.order_by("-created_at", "-pk")

@@ -463,7 +463,7 @@ def test_delete_of_a_linked_document_is_409_linked_and_shows_the_link(
     body = phone.get(f"{URL}{document_id}/").json()
     response = phone.delete(f"{URL}{document_id}/")
 
-    assert (body["linked"], body["voucher"]) == (True, saved.pk)
+    assert (body["linked"], body["voucher"]) == (True, f"{saved.year}-{saved.number}")
     assert response.status_code == 409
     assert response.json()["code"] == "linked"
     assert Document.objects.get(pk=document_id).deleted_at is None
