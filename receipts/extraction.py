@@ -64,7 +64,7 @@ def amount_parse(token: str) -> Decimal | None:
 
 
 def amounts_in(line: str) -> list[Decimal]:
-    """The amounts with two decimals on one line, left to right (percentages left out)."""
+    """The amounts with two decimals on a line, left to right (not percentages)."""
     line = PERCENT.sub(" ", line)
     found = (amount_parse(match.group()) for match in AMOUNT.finditer(line))
     return [amount for amount in found if amount is not None and amount >= 0]
@@ -73,55 +73,68 @@ def amounts_in(line: str) -> list[Decimal]:
 # -- total ------------------------------------------------------------------------
 
 TOTAL_WORDS = re.compile(
-    r"\b(te\s*betalen|totaal|total|tota1|totai|tatal|totl|grand\s*total|amount\s*due|"
+    r"\b(te\s*betalen|totaal|total|tota1|totai|tatal|totl|amount\s*due|"
     r"balance\s*due|nett?\s*amount|te\s*voldoen|eindtotaal)\b",
+    re.IGNORECASE,
+)
+# The amount to pay after rounding or with VAT: preferred to a plain "Total".
+STRONG_TOTAL_WORDS = re.compile(
+    r"te\s*betalen|te\s*voldoen|eindtotaal|grand|round|afgerond|after\s*adj|"
+    r"incl|inclusive|amount\s*due|balance\s*due|nett?\b",
     re.IGNORECASE,
 )
 NOT_TOTAL_WORDS = re.compile(
     r"sub\s*-?\s*tot|subtotaal|excl|exclusive|\bqty\b|quantity|items?\b|artikel|"
-    r"gst|\bbtw\b|\bvat\b|\btax\b|\bsst\b|discount|korting|saving|change|wisselgeld|"
-    r"retour|rounding|afronding|points?\b|punten",
+    r"discount|korting|saving|change|wisselgeld|retour|rounding|afronding|points?\b|"
+    r"punten|cash|tender|paid|betaald|received|ontvangen|payment",
     re.IGNORECASE,
 )
+# A VAT line is no total unless it says the total includes VAT.
+VAT_ONLY = re.compile(r"\b(gst|btw|vat|tax|sst)\b", re.IGNORECASE)
+INCLUDED = re.compile(r"incl|inclusive|inel", re.IGNORECASE)
+# After a VAT breakdown heading, "Total" lines sum the breakdown, not the receipt.
+BREAKDOWN = re.compile(r"summary|overzicht|specificatie|analysis", re.IGNORECASE)
+
+
+def _is_total_line(line: str) -> bool:
+    if not TOTAL_WORDS.search(line) or NOT_TOTAL_WORDS.search(line):
+        return False
+    return not VAT_ONLY.search(line) or bool(INCLUDED.search(line))
 
 
 def total_find(lines: list[str]) -> Field | None:
     """The amount on a total line (or the line after it when the amount moved down).
 
-    Sub-totals, totals without VAT, VAT lines, quantities and change are left out.
-    When several total lines disagree, the amount printed most often wins, then the
-    largest (a rounded or grand total comes after the lines it sums).
+    Sub-totals, totals without VAT, VAT lines, quantities, cash handed over and change
+    are left out, and so is a VAT breakdown's own "Total". A total after rounding or
+    including VAT ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain
+    "Total"; among equals the amount printed most often wins, then the largest.
     """
-    candidates: list[Decimal] = []
+    candidates: list[tuple[int, Decimal]] = []
     for index, line in enumerate(lines):
-        if not TOTAL_WORDS.search(line) or NOT_TOTAL_WORDS.search(line):
+        if BREAKDOWN.search(line):
+            break
+        if not _is_total_line(line):
             continue
-        amounts = amounts_in(line[TOTAL_WORDS.search(line).end() :])
+        amounts = amounts_in(line[TOTAL_WORDS.search(line).start() :])
         if not amounts and index + 1 < len(lines):
             amounts = amounts_in(lines[index + 1])[-1:]
-        candidates.extend(amounts[-1:])
-    candidates = [amount for amount in candidates if amount > 0]
+        if amounts and amounts[-1] > 0:
+            strong = 1 if STRONG_TOTAL_WORDS.search(line) else 0
+            candidates.append((strong, amounts[-1]))
     if candidates:
-        counts = Counter(candidates)
-        best = max(counts, key=lambda amount: (counts[amount], amount))
+        counts = Counter(amount for _, amount in candidates)
+        best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))[1]
         confidence = 0.9 if counts[best] > 1 else 0.75
         return Field(str(best), confidence)
     return total_fallback(lines)
 
 
-PAID_WORDS = re.compile(r"\b(cash|contant|pin|card|kaart|visa|maestro)\b", re.I)
-
-
 def total_fallback(lines: list[str]) -> Field | None:
-    """Without a total line: the amount paid in cash or by card, else the largest."""
+    """Without a total line: the largest amount, with a low confidence."""
     everything = [amount for line in lines for amount in amounts_in(line)]
     if not everything:
         return None
-    for line in lines:
-        if PAID_WORDS.search(line) and not NOT_TOTAL_WORDS.search(line):
-            paid = amounts_in(line)
-            if paid and paid[-1] > 0:
-                return Field(str(paid[-1]), 0.4)
     return Field(str(max(everything)), 0.25)
 
 
@@ -204,7 +217,7 @@ def _valid(year: int, month: int, day: int) -> date | None:
 
 
 def dates_in(line: str) -> list[date]:
-    """The dates on one line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 2026``."""
+    """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 2026``."""
     found = []
     for match in ISO_DATE.finditer(line):
         found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
@@ -218,7 +231,7 @@ def dates_in(line: str) -> list[date]:
 
 
 def date_find(lines: list[str]) -> Field | None:
-    """The receipt's date: one on a ``Date``/``Datum`` line first, else the first one."""
+    """The date on a ``Date``/``Datum`` line, else the first date printed."""
     first = None
     for line in lines:
         dates = dates_in(line)
@@ -297,9 +310,23 @@ def _letters(line: str) -> int:
     return sum(char.isalpha() for char in line)
 
 
+REGISTRATION = re.compile(
+    r"\s*[\(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*)?(?:no\.?\s*)?"
+    r"[:.]?\s*\d{4,}[\s\-]?[A-Z]?\)?\s*$",
+    re.IGNORECASE,
+)
+LEGAL_FORM_ONLY = re.compile(
+    r"^(sdn\.?\s*bhd\.?|bhd\.?|s/b|b\.?v\.?|v\.?o\.?f\.?|n\.?v\.?|ltd\.?)$", re.I
+)
+
+
+STRAY_MARKS = " .,:;-_—=*'\"|~`!»«“”([{„\u2018\u2019"
+
+
 def supplier_clean(line: str) -> str:
-    """Strip the OCR's stray marks around a name: quotes, dashes, lone symbols."""
-    return line.strip(" .,:;-_—=*'\"|~`!»«“”‘’()[]{}")
+    """Strip a registration number and the OCR's stray marks around a name."""
+    line = REGISTRATION.sub("", line)
+    return line.strip(STRAY_MARKS).rstrip(")]}") or line
 
 
 def supplier_find(lines: list[str]) -> Field | None:
@@ -310,10 +337,16 @@ def supplier_find(lines: list[str]) -> Field | None:
     case (a handwritten or stamped note), and no address, phone or heading.
     """
     head = lines[:12]
-    for line in head:
-        if COMPANY_WORDS.search(line) and _letters(line) >= 4:
-            if not re.search(r"\b(jalan|jln|tel|reg|gst)\b", line, re.I):
-                return Field(supplier_clean(line), 0.8)
+    for index, line in enumerate(head):
+        if (
+            COMPANY_WORDS.search(line)
+            and _letters(line) >= 4
+            and not re.search(r"\b(jalan|jln|tel|reg|gst)\b", line, re.I)
+        ):
+            name = supplier_clean(line)
+            if LEGAL_FORM_ONLY.match(name) and index > 0:
+                name = f"{supplier_clean(head[index - 1])} {name}"
+            return Field(name, 0.8)
     for line in head:
         letters = _letters(line)
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:

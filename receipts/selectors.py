@@ -42,3 +42,20 @@ def phone_list(*, user: User) -> QuerySet[MobileDevice]:
         .select_related("token")
         .order_by("-last_used_at")
     )
+
+
+def document_fields(*, document: Document) -> dict[str, dict]:
+    """The fields read from the document, ``{"total": {"value", "confidence"}, ...}``.
+
+    Empty until the text is read (or when it could not be); a field that was not found
+    is absent. Only the known field names, in their fixed order.
+    """
+    from receipts.extraction import FIELD_NAMES
+
+    stored = document.extracted_fields or {}
+    return {name: stored[name] for name in FIELD_NAMES if name in stored}
+
+
+def document_text(*, document: Document) -> str:
+    """The full text read from the document's first page ("" until read)."""
+    return document.text

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,33 @@ def document_process(self, document_id: str) -> None:
             )
             return
         pipeline.document_processing_interrupted(document_id=document_id)
+        raise self.retry(
+            exc=error, countdown=min(2**self.request.retries, 60)
+        ) from error
+
+
+@shared_task(
+    bind=True,
+    name="receipts.read_document",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=settings.RECEIPTS_OCR_SOFT_TIME_LIMIT,
+    time_limit=settings.RECEIPTS_OCR_TIME_LIMIT,
+)
+def document_read(self, document_id: str) -> None:
+    """Read the text and fields of a ready document (queue ``ocr``); never fails it."""
+    try:
+        pipeline.document_read(document_id=document_id)
+    except SoftTimeLimitExceeded:
+        pipeline.document_read_fail(document_id=document_id, reason="timeout")
+    except TRANSIENT as error:
+        if self.request.retries >= self.max_retries:
+            logger.exception("Giving up reading document %s", document_id)
+            pipeline.document_read_fail(
+                document_id=document_id, reason=f"unavailable: {error}"
+            )
+            return
         raise self.retry(
             exc=error, countdown=min(2**self.request.retries, 60)
         ) from error
