@@ -217,7 +217,7 @@ def _valid(year: int, month: int, day: int) -> date | None:
 
 
 def dates_in(line: str) -> list[date]:
-    """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 2026``."""
+    """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 26``."""
     found = []
     for match in ISO_DATE.finditer(line):
         found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
@@ -326,7 +326,8 @@ STRAY_MARKS = " .,:;-_—=*'\"|~`!»«“”([{„\u2018\u2019"
 def supplier_clean(line: str) -> str:
     """Strip a registration number and the OCR's stray marks around a name."""
     line = REGISTRATION.sub("", line)
-    return line.strip(STRAY_MARKS).rstrip(")]}") or line
+    # A final dot stays: it belongs to "BHD." or "B.V.".
+    return line.strip(STRAY_MARKS.replace(".", "")).lstrip(".").rstrip(")]}") or line
 
 
 def supplier_find(lines: list[str]) -> Field | None:
