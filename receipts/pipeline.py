@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from receipts import extraction, ocr, processing
 from receipts.models import Document, DocumentPage, StatusChange
@@ -239,7 +240,12 @@ def document_read(*, document_id: uuid.UUID | str) -> None:
             text = ocr.image_text(
                 preview, timeout=settings.RECEIPTS_OCR_SOFT_TIME_LIMIT - 5
             )
-    except (ocr.pytesseract.TesseractError, RuntimeError) as error:
+    except (
+        ocr.pytesseract.TesseractError,
+        RuntimeError,  # pytesseract's timeout
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+    ) as error:
         logger.warning(
             "Text recognition failed for document %s: %s", document_id, error
         )

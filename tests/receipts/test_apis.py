@@ -182,6 +182,7 @@ def test_detail_has_every_field_of_the_contract(phone):
         "linked",
         "voucher",
         "fields",
+        "text",
         "thumbnail_url",
         "preview_url",
         "pdf_url",
@@ -414,3 +415,31 @@ def test_files_of_a_document_still_processing_are_not_found(phone):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_detail_gives_the_fields_read_and_leaves_out_those_not_found(phone):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+    Document.objects.filter(pk=document_id).update(
+        text="Totaal € 23,45\nDatum 03-12-2026",
+        extracted_fields={
+            "total": {"value": "23.45", "confidence": 0.75},
+            "date": {"value": "2026-12-03", "confidence": 0.9},
+        },
+    )
+
+    body = phone.get(f"{URL}{document_id}/").json()
+
+    assert body["fields"] == {
+        "date": {"value": "2026-12-03", "confidence": 0.9},
+        "total": {"value": "23.45", "confidence": 0.75},
+    }
+    assert body["text"] == "Totaal € 23,45\nDatum 03-12-2026"
+
+
+def test_a_document_not_read_yet_has_no_fields_and_no_text(phone):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+
+    body = phone.get(f"{URL}{document_id}/").json()
+
+    assert body["fields"] == {}
+    assert body["text"] == ""
