@@ -206,6 +206,26 @@ def documents_stuck_claim(*, now: datetime | None = None) -> list[uuid.UUID]:
     return ids
 
 
+def documents_unread_claim(*, now: datetime | None = None) -> list[uuid.UUID]:
+    """Ready documents whose text is still waiting to be read (its queueing was lost or
+    its worker died), marked as just seen so each is queued once a sweep."""
+    now = now or timezone.now()
+    waited = timedelta(
+        seconds=max(
+            settings.RECEIPTS_SWEEP_AFTER_SECONDS, settings.RECEIPTS_OCR_TIME_LIMIT + 30
+        )
+    )
+    unread = Document.objects.filter(
+        status=Document.Status.READY,
+        ocr_status=Document.OcrStatus.PENDING,
+        updated_at__lt=now - waited,
+        deleted_at__isnull=True,
+    )
+    ids = list(unread.values_list("pk", flat=True)[:500])
+    Document.objects.filter(pk__in=ids).update(updated_at=now)
+    return ids
+
+
 def document_read(*, document_id: uuid.UUID | str) -> None:
     """Recognise the text of page 1's preview and store it with the fields found.
 

@@ -81,10 +81,18 @@ def document_read(self, document_id: str) -> None:
 
 @shared_task(name="receipts.sweep_documents", acks_late=True)
 def documents_sweep() -> int:
-    """Queue again what waits too long: lost queueing, or a worker that died."""
+    """Queue again what waits too long: lost queueing, or a worker that died; the
+    same for reading the text of ready documents."""
     document_ids = pipeline.documents_stuck_claim()
     for document_id in document_ids:
         document_process.delay(str(document_id))
-    if document_ids:
-        logger.info("Swept %d waiting documents", len(document_ids))
-    return len(document_ids)
+    unread_ids = pipeline.documents_unread_claim()
+    for document_id in unread_ids:
+        document_read.delay(str(document_id))
+    if document_ids or unread_ids:
+        logger.info(
+            "Swept %d waiting documents, %d waiting to be read",
+            len(document_ids),
+            len(unread_ids),
+        )
+    return len(document_ids) + len(unread_ids)

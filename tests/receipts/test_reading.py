@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from receipts import pipeline
 from receipts.extraction import FIELD_NAMES
 from receipts.models import Document
 from receipts.services import IncomingPage, document_receive
-from receipts.tasks import document_read
+from receipts.tasks import document_read, documents_sweep
 from tests.receipts.factories import UserFactory
 
 pytestmark = [
@@ -120,3 +121,19 @@ def test_a_document_that_is_not_ready_is_not_read():
 
     document.refresh_from_db()
     assert document.ocr_status == Document.OcrStatus.PENDING
+
+
+def test_the_sweeper_reads_a_ready_document_whose_reading_was_lost(settings):
+    settings.RECEIPTS_SWEEP_AFTER_SECONDS = 60
+    document = ready_document()
+    Document.objects.filter(pk=document.pk).update(
+        updated_at=timezone.now() - timezone.timedelta(minutes=10)
+    )
+    fresh = ready_document("sroie-001.jpg")
+
+    assert documents_sweep.apply().get() == 1
+
+    document.refresh_from_db()
+    fresh.refresh_from_db()
+    assert document.ocr_status == Document.OcrStatus.DONE
+    assert fresh.ocr_status == Document.OcrStatus.PENDING
