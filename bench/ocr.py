@@ -11,6 +11,7 @@ the same preview with the same languages and options, as a ratio.
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,6 +23,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATASET = Path(
     os.environ.get("SROIE_DIR", BASE_DIR.parent / "shared" / "datasets" / "sroie-dev")
 )
+TESSERACT = shutil.which("tesseract")
 LABELLED = ("company", "date", "total")
 FIELD_OF_LABEL = {"company": "supplier", "date": "date", "total": "total"}
 
@@ -36,7 +38,7 @@ def main() -> None:
 
     from receipts import extraction, ocr, processing
 
-    if not ocr.ocr_available():
+    if not ocr.ocr_available() or TESSERACT is None:
         sys.exit("tesseract (with the languages of RECEIPTS_OCR_LANGUAGES) is missing.")
     paths = sorted((DATASET / "img").glob("*.jpg"))
     if not paths:
@@ -53,11 +55,9 @@ def main() -> None:
             file.write(preview)
             file.flush()
             started = time.perf_counter()
-            subprocess.run(  # noqa: S603
-                ["tesseract",  # noqa: S607 file.name, "-", "-l", settings.RECEIPTS_OCR_LANGUAGES,
-                 "--psm", str(settings.RECEIPTS_OCR_PSM)],
-                check=True, capture_output=True,
-            )  # fmt: skip
+            command = [TESSERACT, file.name, "-", "-l", settings.RECEIPTS_OCR_LANGUAGES,
+                       "--psm", str(settings.RECEIPTS_OCR_PSM)]  # fmt: skip
+            subprocess.run(command, check=True, capture_output=True)  # noqa: S603
             floors.append(time.perf_counter() - started)
             started = time.perf_counter()
             with open(file.name, "rb") as image:
