@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages bench lint format worker clean
+.PHONY: run test install messages bench bench-ocr lint format worker clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,10 @@ test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 worker: install
-	$(BIN)/celery -A mamut worker --queues=default,processing --beat --loglevel=INFO
+	$(BIN)/celery -A mamut worker --queues=default,processing,ocr --beat --loglevel=INFO
+
+bench-ocr: install
+	$(BIN)/python -m bench.ocr
 
 bench: install
 	$(BIN)/python -m bench

@@ -211,7 +211,7 @@ class WorkerProcess:
                 "-A",
                 "mamut",
                 "worker",
-                "--queues=default,processing",
+                "--queues=default,processing,ocr",
                 "--pool=solo",
                 "--loglevel=INFO",
                 "--without-heartbeat",

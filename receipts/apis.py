@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import exceptions, serializers, status
@@ -27,6 +28,7 @@ from mamut.errors import ApplicationError
 from mamut.throttling import ResilientScopedRateThrottle
 from receipts.models import Document
 from receipts.selectors import (
+    document_fields,
     document_file,
     document_get_for_sender,
     document_list_for_sender,
@@ -95,6 +97,34 @@ AUTH_ERRORS = (
 )
 
 
+class ExtractedValue(serializers.Serializer):
+    value = serializers.CharField()
+    confidence = serializers.FloatField(min_value=0, max_value=1)
+
+
+class ExtractedFields(serializers.Serializer):
+    """The fields read from the receipt; a field that was not found is absent."""
+
+    supplier = ExtractedValue(required=False, help_text="The seller's name as printed.")
+    date = ExtractedValue(required=False, help_text="The document date, YYYY-MM-DD.")
+    total = ExtractedValue(
+        required=False,
+        help_text='The total including VAT, a decimal string ("12.50").',
+    )
+    vat_amount = ExtractedValue(
+        required=False, help_text='The VAT amount, a decimal string ("2.17").'
+    )
+    vat_rate = ExtractedValue(
+        required=False, help_text='The VAT rate in percent ("21", "6").'
+    )
+    currency = ExtractedValue(
+        required=False, help_text='The ISO 4217 currency code ("EUR", "MYR").'
+    )
+    invoice_number = ExtractedValue(
+        required=False, help_text="The invoice number, for invoices."
+    )
+
+
 class DocumentOutput(serializers.ModelSerializer):
     pages = serializers.IntegerField(source="pages.count")
     failure = serializers.SerializerMethodField()
@@ -103,6 +133,9 @@ class DocumentOutput(serializers.ModelSerializer):
     voucher = serializers.SerializerMethodField()
     # Not "get_fields": that name is the serializer's own.
     fields = serializers.SerializerMethodField(method_name="extracted_fields")
+    text = serializers.CharField(
+        read_only=True, help_text="The full text read from page 1 (may be empty)."
+    )
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     preview_url = serializers.SerializerMethodField()
@@ -123,6 +156,7 @@ class DocumentOutput(serializers.ModelSerializer):
             "linked",
             "voucher",
             "fields",
+            "text",
             "url",
             "thumbnail_url",
             "preview_url",
@@ -146,8 +180,9 @@ class DocumentOutput(serializers.ModelSerializer):
         """The number of the voucher it is linked to, as the bookkeeper sees it."""
         return str(document.voucher) if document.voucher_id else None
 
+    @extend_schema_field(ExtractedFields)
     def extracted_fields(self, document: Document) -> dict:
-        return {}
+        return document_fields(document=document)
 
     def get_url(self, document: Document) -> str:
         return self._absolute(reverse("api:receipt-detail", args=[document.pk]))

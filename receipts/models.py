@@ -38,6 +38,12 @@ class Document(models.Model):
         RECEIPT = "receipt", _("Receipt")
         INVOICE = "invoice", _("Invoice")
 
+    class OcrStatus(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        DONE = "done", _("read")
+        SKIPPED = "skipped", _("not available")
+        FAILED = "failed", _("failed")
+
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
         PROCESSING = "processing", _("Processing")
@@ -75,6 +81,16 @@ class Document(models.Model):
     )
     duplicate_dismissed = models.BooleanField(default=False)
     processing_attempts = models.PositiveSmallIntegerField(default=0)
+    ocr_status = models.CharField(
+        _("text recognition"),
+        max_length=12,
+        choices=OcrStatus.choices,
+        default=OcrStatus.PENDING,
+    )
+    ocr_failure = models.CharField(max_length=500, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # {"supplier": {"value": "...", "confidence": 0.8}, ...}: see receipts.extraction.
+    extracted_fields = models.JSONField(_("extracted fields"), default=dict, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
-from receipts import processing
+from receipts import extraction, ocr, processing
 from receipts.models import Document, DocumentPage, StatusChange
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,13 @@ def _store_result(
         )
         _transition(document, Document.Status.READY)
         document.save()
+        transaction.on_commit(lambda: _read_queue(document.pk))
+
+
+def _read_queue(document_id: uuid.UUID) -> None:
+    from receipts.tasks import document_read  # the tasks module imports this one
+
+    document_read.delay(str(document_id))
 
 
 def _save(name: str, content: bytes | File) -> str:
@@ -196,3 +204,91 @@ def documents_stuck_claim(*, now: datetime | None = None) -> list[uuid.UUID]:
     ids = list(stuck.values_list("pk", flat=True)[:500])
     Document.objects.filter(pk__in=ids).update(updated_at=now)
     return ids
+
+
+def documents_unread_claim(*, now: datetime | None = None) -> list[uuid.UUID]:
+    """Ready documents whose text is still waiting to be read (its queueing was lost or
+    its worker died), marked as just seen so each is queued once a sweep."""
+    now = now or timezone.now()
+    waited = timedelta(
+        seconds=max(
+            settings.RECEIPTS_SWEEP_AFTER_SECONDS, settings.RECEIPTS_OCR_TIME_LIMIT + 30
+        )
+    )
+    unread = Document.objects.filter(
+        status=Document.Status.READY,
+        ocr_status=Document.OcrStatus.PENDING,
+        updated_at__lt=now - waited,
+        deleted_at__isnull=True,
+    )
+    ids = list(unread.values_list("pk", flat=True)[:500])
+    Document.objects.filter(pk__in=ids).update(updated_at=now)
+    return ids
+
+
+def document_read(*, document_id: uuid.UUID | str) -> None:
+    """Recognise the text of page 1's preview and store it with the fields found.
+
+    Never changes the document's status: a document that cannot be read stays
+    ``ready`` without fields, with ``ocr_status`` ``skipped`` (no engine) or
+    ``failed`` and the reason in ``ocr_failure``. Running it again reads it again.
+    """
+    document = Document.objects.filter(
+        pk=document_id, status=Document.Status.READY
+    ).first()
+    if document is None:
+        return
+    if not settings.RECEIPTS_OCR_ENABLED or not ocr.ocr_available():
+        logger.info(
+            "Text recognition skipped for document %s: tesseract (%s) is not "
+            "installed or RECEIPTS_OCR_ENABLED is off",
+            document_id,
+            settings.RECEIPTS_OCR_LANGUAGES,
+        )
+        document_read_fail(
+            document_id=document_id,
+            status=Document.OcrStatus.SKIPPED,
+            reason="tesseract_unavailable",
+        )
+        return
+    page = document.pages.order_by("number").first()
+    if page is None or not page.preview:
+        document_read_fail(document_id=document_id, reason="no_preview")
+        return
+    try:
+        with page.preview.open("rb") as preview:
+            text = ocr.image_text(
+                preview, timeout=settings.RECEIPTS_OCR_SOFT_TIME_LIMIT - 5
+            )
+    except (
+        ocr.pytesseract.TesseractError,
+        RuntimeError,  # pytesseract's timeout
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+    ) as error:
+        logger.warning(
+            "Text recognition failed for document %s: %s", document_id, error
+        )
+        document_read_fail(document_id=document_id, reason=f"tesseract: {error}")
+        return
+    text = text.replace("\x00", "").replace("\x0c", "").strip()
+    fields = extraction.fields_as_dict(extraction.extract(text))
+    Document.objects.filter(pk=document_id).update(
+        text=text,
+        extracted_fields=fields,
+        ocr_status=Document.OcrStatus.DONE,
+        ocr_failure="",
+        updated_at=timezone.now(),
+    )
+
+
+def document_read_fail(
+    *,
+    document_id: uuid.UUID | str,
+    reason: str,
+    status: str = Document.OcrStatus.FAILED,
+) -> None:
+    """Record why the text was not read; the document itself stays as it is."""
+    Document.objects.filter(pk=document_id).update(
+        ocr_status=status, ocr_failure=reason[:500], updated_at=timezone.now()
+    )

@@ -136,3 +136,20 @@ def document_list_for_voucher(*, voucher: "Voucher") -> list[Document]:
         .select_related("uploaded_by")
         .order_by("created_at", "id")
     )
+
+
+def document_fields(*, document: Document) -> dict[str, dict]:
+    """The fields read from the document, ``{"total": {"value", "confidence"}, ...}``.
+
+    Empty until the text is read (or when it could not be); a field that was not found
+    is absent. Only the known field names, in their fixed order.
+    """
+    from receipts.extraction import FIELD_NAMES
+
+    stored = document.extracted_fields or {}
+    return {name: stored[name] for name in FIELD_NAMES if name in stored}
+
+
+def document_text(*, document: Document) -> str:
+    """The full text read from the document's first page ("" until read)."""
+    return document.text

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
@@ -51,15 +52,50 @@ def document_process(self, document_id: str) -> None:
         ) from error
 
 
+@shared_task(
+    bind=True,
+    name="receipts.read_document",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    soft_time_limit=settings.RECEIPTS_OCR_SOFT_TIME_LIMIT,
+    time_limit=settings.RECEIPTS_OCR_TIME_LIMIT,
+)
+def document_read(self, document_id: str) -> None:
+    """Read the text and fields of a ready document (queue ``ocr``); never fails it."""
+    try:
+        pipeline.document_read(document_id=document_id)
+    except SoftTimeLimitExceeded:
+        pipeline.document_read_fail(document_id=document_id, reason="timeout")
+    except TRANSIENT as error:
+        if self.request.retries >= self.max_retries:
+            logger.exception("Giving up reading document %s", document_id)
+            pipeline.document_read_fail(
+                document_id=document_id, reason=f"unavailable: {error}"
+            )
+            return
+        raise self.retry(
+            exc=error, countdown=min(2**self.request.retries, 60)
+        ) from error
+
+
 @shared_task(name="receipts.sweep_documents", acks_late=True)
 def documents_sweep() -> int:
-    """Queue again what waits too long: lost queueing, or a worker that died."""
+    """Queue again what waits too long: lost queueing, or a worker that died; the
+    same for reading the text of ready documents."""
     document_ids = pipeline.documents_stuck_claim()
     for document_id in document_ids:
         document_process.delay(str(document_id))
-    if document_ids:
-        logger.info("Swept %d waiting documents", len(document_ids))
-    return len(document_ids)
+    unread_ids = pipeline.documents_unread_claim()
+    for document_id in unread_ids:
+        document_read.delay(str(document_id))
+    if document_ids or unread_ids:
+        logger.info(
+            "Swept %d waiting documents, %d waiting to be read",
+            len(document_ids),
+            len(unread_ids),
+        )
+    return len(document_ids) + len(unread_ids)
 
 
 @shared_task(name="receipts.empty_trash", acks_late=True)

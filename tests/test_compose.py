@@ -82,3 +82,22 @@ def test_dockerfile_installs_from_the_lock_file():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert "uv.lock" in dockerfile
     assert "--frozen" in dockerfile
+
+
+def test_every_routed_queue_is_consumed_by_the_workers(settings):
+    queues = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    queues.add(settings.CELERY_TASK_DEFAULT_QUEUE)
+    assert "ocr" in queues
+    worker = " ".join(load_compose()["services"]["worker"]["command"])
+    makefile = (BASE_DIR / "Makefile").read_text()
+    conftest = (BASE_DIR / "conftest.py").read_text()
+    for text in (worker, makefile, conftest):
+        listed = re.search(r"--queues=([\w,]+)", text)
+        assert listed and queues <= set(listed.group(1).split(",")), text[:80]
+
+
+def test_the_image_and_ci_install_tesseract_with_dutch_and_english():
+    for path in ("Dockerfile", ".ci/run"):
+        text = (BASE_DIR / path).read_text()
+        for package in ("tesseract-ocr", "tesseract-ocr-nld", "tesseract-ocr-eng"):
+            assert re.search(rf"(?<![\w-]){package}(?![\w-])", text), (path, package)

@@ -203,7 +203,10 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"receipts.*": {"queue": "processing"}}
+CELERY_TASK_ROUTES = {
+    "receipts.read_document": {"queue": "ocr"},
+    "receipts.*": {"queue": "processing"},
+}
 # A message whose worker died is delivered again after this many seconds (Redis).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 # Publishing must not hang an upload while Redis is down: the sweeper catches up.
@@ -290,6 +293,14 @@ RECEIPTS_PROCESSING_MAX_ATTEMPTS = env.int(
 )
 # Documents still received or processing after this many seconds are queued again.
 RECEIPTS_SWEEP_AFTER_SECONDS = env.int("RECEIPTS_SWEEP_AFTER_SECONDS", default=120)
+
+# Text recognition (Tesseract) of page 1's preview: languages, page segmentation mode,
+# and the time limits of its task (seconds). Off with RECEIPTS_OCR_ENABLED=0.
+RECEIPTS_OCR_ENABLED = env.bool("RECEIPTS_OCR_ENABLED", default=True)
+RECEIPTS_OCR_LANGUAGES = env.str("RECEIPTS_OCR_LANGUAGES", default="nld+eng")
+RECEIPTS_OCR_PSM = env.int("RECEIPTS_OCR_PSM", default=6)
+RECEIPTS_OCR_SOFT_TIME_LIMIT = env.int("RECEIPTS_OCR_SOFT_TIME_LIMIT", default=60)
+RECEIPTS_OCR_TIME_LIMIT = env.int("RECEIPTS_OCR_TIME_LIMIT", default=90)
 
 # Phone sign-in: failed attempts allowed per e-mail address and per IP in the window.
 MOBILE_SIGNIN_MAX_PER_EMAIL = env.int("MOBILE_SIGNIN_MAX_PER_EMAIL", default=5)

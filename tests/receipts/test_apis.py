@@ -182,6 +182,7 @@ def test_detail_has_every_field_of_the_contract(phone):
         "linked",
         "voucher",
         "fields",
+        "text",
         "thumbnail_url",
         "preview_url",
         "pdf_url",
@@ -467,3 +468,31 @@ def test_delete_of_a_linked_document_is_409_linked_and_shows_the_link(
     assert response.status_code == 409
     assert response.json()["code"] == "linked"
     assert Document.objects.get(pk=document_id).deleted_at is None
+
+
+def test_detail_gives_the_fields_read_and_leaves_out_those_not_found(phone):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+    Document.objects.filter(pk=document_id).update(
+        text="Totaal € 23,45\nDatum 03-12-2026",
+        extracted_fields={
+            "total": {"value": "23.45", "confidence": 0.75},
+            "date": {"value": "2026-12-03", "confidence": 0.9},
+        },
+    )
+
+    body = phone.get(f"{URL}{document_id}/").json()
+
+    assert body["fields"] == {
+        "date": {"value": "2026-12-03", "confidence": 0.9},
+        "total": {"value": "23.45", "confidence": 0.75},
+    }
+    assert body["text"] == "Totaal € 23,45\nDatum 03-12-2026"
+
+
+def test_a_document_not_read_yet_has_no_fields_and_no_text(phone):
+    document_id = upload(phone, jpeg_bytes()).json()["id"]
+
+    body = phone.get(f"{URL}{document_id}/").json()
+
+    assert body["fields"] == {}
+    assert body["text"] == ""

@@ -1,0 +1,404 @@
+"""Reading the fields of a receipt from its recognised text: pure functions.
+
+Text in, fields out: :func:`extract` applies one small named rule per field and returns
+the fields that were found, each with a confidence between 0 and 1. Amounts are parsed
+by price-parser (it knows ``12,50``, ``1.234,56`` and ``1,234.56``); dates, keywords and
+the supplier line are the few rules that remain, each tested on Dutch and English text.
+
+Receipts in scope are Dutch (``Totaal``, ``Te betalen``, ``BTW 21%``, ``€ 12,50``,
+``12-03-2026``) and English/Malaysian (``TOTAL``, ``GST``, ``RM 9.00``,
+``25/12/2018``); dates are read day first, as both print them.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from price_parser import Price
+
+FIELD_NAMES = (
+    "supplier",
+    "date",
+    "total",
+    "vat_amount",
+    "vat_rate",
+    "currency",
+    "invoice_number",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    value: str
+    confidence: float
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "confidence": round(self.confidence, 2)}
+
+
+# An amount as printed: 9.00, 12,50, 1.234,56, 1,234.56, 1 234,56 (two decimals).
+AMOUNT = re.compile(r"(?<![\d.,])-?\d{1,3}(?:[.,\s]\d{3})*[.,]\s?\d{2}(?![\d.,]*\d)")
+PERCENT = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*%")
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of ``text``, with runs of spaces collapsed."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+# -- amounts ----------------------------------------------------------------------
+
+
+def amount_parse(token: str) -> Decimal | None:
+    """``"12,50"`` → ``Decimal("12.50")``; None when it is no amount."""
+    token = re.sub(r"(?<=[.,])\s+(?=\d{2}$)", "", token.strip())
+    price = Price.fromstring(token)
+    if price.amount is None:
+        return None
+    try:
+        return price.amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # pragma: no cover - absurdly large
+        return None
+
+
+def amounts_in(line: str) -> list[Decimal]:
+    """The amounts with two decimals on a line, left to right (not percentages)."""
+    line = PERCENT.sub(" ", line)
+    found = (amount_parse(match.group()) for match in AMOUNT.finditer(line))
+    return [amount for amount in found if amount is not None and amount >= 0]
+
+
+# -- total ------------------------------------------------------------------------
+
+TOTAL_WORDS = re.compile(
+    r"\b(te\s*betalen|totaal|total|tota1|totai|tatal|totl|amount\s*due|"
+    r"balance\s*due|nett?\s*amount|te\s*voldoen|eindtotaal)\b",
+    re.IGNORECASE,
+)
+# The amount to pay after rounding or with VAT: preferred to a plain "Total".
+STRONG_TOTAL_WORDS = re.compile(
+    r"te\s*betalen|te\s*voldoen|eindtotaal|grand|round|afgerond|after\s*adj|"
+    r"incl|inclusive|amount\s*due|balance\s*due|nett?\b",
+    re.IGNORECASE,
+)
+NOT_TOTAL_WORDS = re.compile(
+    r"sub\s*-?\s*tot|subtotaal|excl|exclusive|\bqty\b|quantity|items?\b|artikel|"
+    r"discount|korting|saving|change|wisselgeld|retour|rounding|afronding|points?\b|"
+    r"punten|cash|tender|paid|betaald|received|ontvangen|payment",
+    re.IGNORECASE,
+)
+# A VAT line is no total unless it says the total includes VAT.
+VAT_ONLY = re.compile(r"\b(gst|btw|vat|tax|sst)\b", re.IGNORECASE)
+INCLUDED = re.compile(r"incl|inclusive|inel", re.IGNORECASE)
+# After a VAT breakdown heading, "Total" lines sum the breakdown, not the receipt.
+BREAKDOWN = re.compile(r"summary|overzicht|specificatie|analysis", re.IGNORECASE)
+
+
+def _is_total_line(line: str) -> bool:
+    if not TOTAL_WORDS.search(line) or NOT_TOTAL_WORDS.search(line):
+        return False
+    return not VAT_ONLY.search(line) or bool(INCLUDED.search(line))
+
+
+def total_find(lines: list[str]) -> Field | None:
+    """The amount on a total line (or the line after it when the amount moved down).
+
+    Sub-totals, totals without VAT, VAT lines, quantities, cash handed over and change
+    are left out, and so is a VAT breakdown's own "Total". A total after rounding or
+    including VAT ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain
+    "Total"; among equals the amount printed most often wins, then the largest.
+    """
+    candidates: list[tuple[int, Decimal]] = []
+    for index, line in enumerate(lines):
+        if BREAKDOWN.search(line):
+            break
+        if not _is_total_line(line):
+            continue
+        amounts = amounts_in(line[TOTAL_WORDS.search(line).start() :])
+        if not amounts and index + 1 < len(lines):
+            amounts = amounts_in(lines[index + 1])[-1:]
+        if amounts and amounts[-1] > 0:
+            strong = 1 if STRONG_TOTAL_WORDS.search(line) else 0
+            candidates.append((strong, amounts[-1]))
+    if candidates:
+        counts = Counter(amount for _, amount in candidates)
+        best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))[1]
+        confidence = 0.9 if counts[best] > 1 else 0.75
+        return Field(str(best), confidence)
+    return total_fallback(lines)
+
+
+def total_fallback(lines: list[str]) -> Field | None:
+    """Without a total line: the largest amount, with a low confidence."""
+    everything = [amount for line in lines for amount in amounts_in(line)]
+    if not everything:
+        return None
+    return Field(str(max(everything)), 0.25)
+
+
+# -- VAT --------------------------------------------------------------------------
+
+VAT_WORDS = re.compile(r"\b(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE)
+NOT_VAT_WORDS = re.compile(
+    r"\b(reg|registration|nr|no|nummer|number|id|incl|inclusive|excl|exclusive)\b"
+    r"|summary|code|[a-z]*\d{6,}",
+    re.IGNORECASE,
+)
+
+
+def vat_rate_find(lines: list[str]) -> Field | None:
+    """The rate printed beside BTW/GST/VAT: ``BTW 21%`` → ``"21"``; ``6%`` → ``"6"``."""
+    for line in lines:
+        if VAT_WORDS.search(line):
+            match = PERCENT.search(line)
+            if match:
+                rate = Decimal(match.group(1).replace(",", ".")).normalize()
+                if 0 <= rate <= 30:
+                    return Field(f"{rate:f}", 0.85)
+    return None
+
+
+def vat_amount_find(lines: list[str]) -> Field | None:
+    """The amount on a VAT line: ``BTW 21% € 4,07``, ``Total GST: 0.54``."""
+    for line in lines:
+        if not VAT_WORDS.search(line) or NOT_VAT_WORDS.search(PERCENT.sub("", line)):
+            continue
+        amounts = amounts_in(line)
+        if amounts:
+            return Field(str(amounts[-1]), 0.8 if len(amounts) == 1 else 0.6)
+    return None
+
+
+# -- date -------------------------------------------------------------------------
+
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "mrt": 3,
+    "maa": 3,
+    "apr": 4,
+    "may": 5,
+    "mei": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "okt": 10,
+    "nov": 11,
+    "dec": 12,
+}
+NUMERIC_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})\s?[/\-.]\s?(\d{1,2})\s?[/\-.]\s?(\d{4}|\d{2})(?!\d)"
+)
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+NAMED_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})[\s\-.]*([a-z]{3})[a-z]*\.?[\s\-.,]*(\d{4}|\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+DATE_WORDS = re.compile(r"\b(date|datum|dated|tanggal|tarikh)\b", re.IGNORECASE)
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    if not 2000 <= year <= 2099:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def dates_in(line: str) -> list[date]:
+    """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 26``."""
+    found = []
+    for match in ISO_DATE.finditer(line):
+        found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
+    for match in NUMERIC_DATE.finditer(line):
+        found.append(_valid(_year(match[3]), int(match[2]), int(match[1])))
+    for match in NAMED_DATE.finditer(line):
+        month = MONTHS.get(match[2].lower())
+        if month:
+            found.append(_valid(_year(match[3]), month, int(match[1])))
+    return [day for day in found if day is not None]
+
+
+def date_find(lines: list[str]) -> Field | None:
+    """The date on a ``Date``/``Datum`` line, else the first date printed."""
+    first = None
+    for line in lines:
+        dates = dates_in(line)
+        if dates and DATE_WORDS.search(line):
+            return Field(dates[0].isoformat(), 0.9)
+        if dates and first is None:
+            first = dates[0]
+    return Field(first.isoformat(), 0.7) if first else None
+
+
+# -- currency ---------------------------------------------------------------------
+
+CURRENCY_SIGNS = (
+    (re.compile(r"€|\bEUR\b|\bEURO\b", re.IGNORECASE), "EUR"),
+    (re.compile(r"\bRM\s?\d|\bRM\b|\bMYR\b|\(RM\)"), "MYR"),
+    (re.compile(r"£|\bGBP\b"), "GBP"),
+    (re.compile(r"\bUSD\b|US\$"), "USD"),
+    (re.compile(r"\bSGD\b|S\$"), "SGD"),
+)
+COUNTRY_HINTS = (
+    (re.compile(r"\b(btw|totaal|te betalen|bedrag|kassabon)\b", re.IGNORECASE), "EUR"),
+    (re.compile(r"\b(sdn\.?\s*bhd|gst|johor|selangor|kuala lumpur)\b", re.I), "MYR"),
+)
+
+
+def currency_find(text: str) -> Field | None:
+    """The ISO 4217 code of the currency printed most; a country's words as a hint."""
+    counts = Counter()
+    for pattern, code in CURRENCY_SIGNS:
+        counts[code] += len(pattern.findall(text))
+    code, count = counts.most_common(1)[0]
+    if count:
+        return Field(code, 0.9 if count > 1 else 0.75)
+    for pattern, code in COUNTRY_HINTS:
+        if pattern.search(text):
+            return Field(code, 0.5)
+    return None
+
+
+# -- invoice number ---------------------------------------------------------------
+
+INVOICE_NUMBER = re.compile(
+    r"\b(?:factuur\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|invoice\s*(?:number|no\.?|nr\.?|#)"
+    r"|inv\.?\s*(?:no\.?|#)|bill\s*(?:no\.?|#)|receipt\s*(?:no\.?|#)|bon\s*(?:nr\.?|nummer)"
+    r"|document\s*(?:no\.?|nr\.?))\s*[:#.;]?\s*([A-Z0-9][A-Z0-9\-/.]{2,30})",
+    re.IGNORECASE,
+)
+
+
+def invoice_number_find(lines: list[str]) -> Field | None:
+    """The number after ``Factuurnummer``, ``Invoice No``, ``Bill No`` and the like."""
+    for line in lines:
+        match = INVOICE_NUMBER.search(line)
+        if match and any(char.isdigit() for char in match[1]):
+            return Field(match[1].rstrip(".-/"), 0.8)
+    return None
+
+
+# -- supplier ---------------------------------------------------------------------
+
+COMPANY_WORDS = re.compile(
+    r"\b(sdn\.?\s*bhd|bhd|s/b|enterprise|trading|restaurant|restoran|store|mart|"
+    r"supermarket|hardware|stationery|b\.?v\.?|v\.?o\.?f\.?|n\.?v\.?|ltd|limited|inc|"
+    r"gmbh|company|co\.|holdings|shop|winkel|bakkerij|apotheek|cafe|café)\b",
+    re.IGNORECASE,
+)
+NOT_SUPPLIER = re.compile(
+    r"\b(tax\s*invoice|invoice|factuur|receipt|kassabon|bon|welcome|welkom|tel|fax|"
+    r"phone|gst|btw|kvk|reg|date|datum|jalan|jln|straat|street|road|lot|no\.?\s*\d|"
+    r"www|http|@|cashier|kassa|table|order)\b",
+    re.IGNORECASE,
+)
+
+
+def _letters(line: str) -> int:
+    return sum(char.isalpha() for char in line)
+
+
+REGISTRATION = re.compile(
+    r"\s*[\(\[]?\s*(?:co\.?\s*)?(?:reg\.?\s*)?(?:no\.?\s*)?"
+    r"[:.]?\s*\d{4,}[\s\-]?[A-Z]?\)?\s*$",
+    re.IGNORECASE,
+)
+LEGAL_FORM_ONLY = re.compile(
+    r"^(sdn\.?\s*bhd\.?|bhd\.?|s/b|b\.?v\.?|v\.?o\.?f\.?|n\.?v\.?|ltd\.?)$", re.I
+)
+
+
+STRAY_MARKS = " .,:;-_—=*'\"|~`!»«“”([{„\u2018\u2019"
+
+
+def supplier_clean(line: str) -> str:
+    """Strip a registration number and the OCR's stray marks around a name."""
+    line = REGISTRATION.sub("", line)
+    # A final dot stays: it belongs to "BHD." or "B.V.".
+    return line.strip(STRAY_MARKS.replace(".", "")).lstrip(".").rstrip(")]}") or line
+
+
+def supplier_find(lines: list[str]) -> Field | None:
+    """The seller's name: a company-looking line near the top, else the first name.
+
+    Among the first lines, one with a legal form or trade word (``SDN BHD``, ``B.V.``,
+    ``Trading``) wins; otherwise the first line that is mostly letters, not all lower
+    case (a handwritten or stamped note), and no address, phone or heading.
+    """
+    head = lines[:12]
+    for index, line in enumerate(head):
+        if (
+            COMPANY_WORDS.search(line)
+            and _letters(line) >= 4
+            and not re.search(r"\b(jalan|jln|tel|reg|gst)\b", line, re.I)
+        ):
+            name = supplier_clean(line)
+            if LEGAL_FORM_ONLY.match(name) and index > 0:
+                name = f"{supplier_clean(head[index - 1])} {name}"
+            return Field(name, 0.8)
+    for line in head:
+        letters = _letters(line)
+        if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
+            continue
+        if line == line.lower() or NOT_SUPPLIER.search(line):
+            continue
+        return Field(supplier_clean(line), 0.5)
+    return None
+
+
+# -- all together -----------------------------------------------------------------
+
+
+def extract(text: str) -> dict[str, Field]:
+    """Every field found in ``text``; a field that is not found is left out."""
+    lines = lines_of(text)
+    found = {
+        "supplier": supplier_find(lines),
+        "date": date_find(lines),
+        "total": total_find(lines),
+        "vat_amount": vat_amount_find(lines),
+        "vat_rate": vat_rate_find(lines),
+        "currency": currency_find(text),
+        "invoice_number": invoice_number_find(lines),
+    }
+    return {name: field for name, field in found.items() if field is not None}
+
+
+def fields_as_dict(fields: dict[str, Field]) -> dict[str, dict]:
+    """What is stored on the document and answered by the API."""
+    return {name: fields[name].as_dict() for name in FIELD_NAMES if name in fields}
+
+
+# -- comparing with labels (tests and the benchmark) ------------------------------
+
+
+def normalise_company(value: str) -> str:
+    return " ".join(value.upper().split())
+
+
+def normalise_total(value: str) -> str:
+    amount = amount_parse(value) if value else None
+    if amount is None:
+        digits = re.sub(r"[^\d.]", "", value or "")
+        try:
+            amount = Decimal(digits).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            return ""
+    return str(amount)
+
+
+def normalise_date(value: str) -> str:
+    dates = dates_in(value or "")
+    return dates[0].isoformat() if dates else ""
