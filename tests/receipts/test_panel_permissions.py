@@ -10,16 +10,15 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from receipts.web_urls import urlpatterns as panel_urls
+from tests.access_matrix import CALLERS, SIGNED_IN, assert_access
 from tests.receipts.factories import mobile_user
 from tests.receipts.panel import received
-from tests.users.factories import UserFactory, profile_with
 from tests.vouchers.factories import voucher
 from users.models import ScannerFunction
 from vouchers.urls import urlpatterns as voucher_urls
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = "any signed-in user"
 VIEW = ScannerFunction.VIEW_ATTACHMENTS
 LINK = ScannerFunction.LINK_ATTACHMENTS
 
@@ -43,25 +42,11 @@ ACCESS = [
     ("attachment-duplicate-dismiss", "POST", LINK, "document"),
 ]
 
-FUNCTIONS = [
-    ScannerFunction.USE,
-    ScannerFunction.VIEW_ATTACHMENTS,
-    ScannerFunction.LINK_ATTACHMENTS,
-    ScannerFunction.REGISTER_MOBILE_USERS,
-    ScannerFunction.MANAGE_INTEGRATIONS,
-]
-CALLERS = ["anonymous", "no function", *FUNCTIONS, "superuser"]
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings) -> None:
     """Many users are made here; how passwords are hashed is not what is tested."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _may(caller: str, rule: str) -> bool:
-    return caller == "superuser" or rule in (SIGNED_IN, caller)
 
 
 @pytest.fixture
@@ -79,18 +64,6 @@ def url_for(active_scanner):
     return build
 
 
-def _sign_in(client, caller: str, superuser) -> None:
-    if caller == "anonymous":
-        return
-    if caller == "superuser":
-        client.force_login(superuser)
-        return
-    user = UserFactory(email="beller@example.com")
-    if caller != "no function":
-        user.groups.add(profile_with(caller, name="Alleen deze functie").group)
-    client.force_login(user)
-
-
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize(
     ("name", "method", "rule", "target"),
@@ -98,20 +71,14 @@ def _sign_in(client, caller: str, superuser) -> None:
     ids=[f"{name}-{method}" for name, method, _rule, _target in ACCESS],
 )
 def test_access_matrix(client, superuser, url_for, caller, name, method, rule, target):
-    url = url_for(name, target)
-    _sign_in(client, caller, superuser)
-
-    response = client.generic(method, url)
-
-    if caller == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    elif _may(caller, rule):
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == 403
+    assert_access(
+        client,
+        superuser,
+        caller=caller,
+        rule=rule,
+        method=method,
+        url=url_for(name, target),
+    )
 
 
 def test_every_url_has_rows_and_no_other_method_is_answered(client, superuser):

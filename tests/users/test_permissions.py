@@ -9,6 +9,14 @@ answering a method it has no row for, makes a test fail.
 import pytest
 from django.urls import URLPattern, reverse
 
+from tests.access_matrix import (
+    CALLERS,
+    FUNCTIONS,
+    METHODS,
+    SIGNED_IN,
+    SUPERUSER,
+    assert_access,
+)
 from users.models import ScannerFunction
 from users.urls import urlpatterns
 
@@ -16,8 +24,6 @@ from .factories import mobile_ready_user, profile_with
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = "any signed-in user"
-SUPERUSER = "superuser only"
 REGISTER = ScannerFunction.REGISTER_MOBILE_USERS
 
 # (url name, method, who may, object the url names)
@@ -49,24 +55,6 @@ ACCESS = [
     ("access-profile-delete", "POST", SUPERUSER, "profile"),
 ]
 
-FUNCTIONS = [
-    ScannerFunction.USE,
-    ScannerFunction.VIEW_ATTACHMENTS,
-    ScannerFunction.LINK_ATTACHMENTS,
-    ScannerFunction.REGISTER_MOBILE_USERS,
-    ScannerFunction.MANAGE_INTEGRATIONS,
-]
-CALLERS = ["anonymous", "no function", *FUNCTIONS, "superuser"]
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
-
-def _may(caller: str, rule: str) -> bool:
-    if caller == "superuser":
-        return True
-    if rule == SIGNED_IN:
-        return True
-    return rule == caller
-
 
 @pytest.fixture
 def url_for(db):
@@ -85,20 +73,6 @@ def url_for(db):
     return build
 
 
-def _sign_in(client, caller: str, superuser):
-    from .factories import UserFactory
-
-    if caller == "anonymous":
-        return
-    if caller == "superuser":
-        client.force_login(superuser)
-        return
-    user = UserFactory(email="beller@example.com")
-    if caller != "no function":
-        user.groups.add(profile_with(caller, name="Alleen deze functie").group)
-    client.force_login(user)
-
-
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize(
     ("name", "method", "rule", "target"),
@@ -106,20 +80,14 @@ def _sign_in(client, caller: str, superuser):
     ids=[f"{name}-{method}" for name, method, _rule, _target in ACCESS],
 )
 def test_access_matrix(client, superuser, url_for, caller, name, method, rule, target):
-    url = url_for(name, target)
-    _sign_in(client, caller, superuser)
-
-    response = client.generic(method, url)
-
-    if caller == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    elif _may(caller, rule):
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == 403
+    assert_access(
+        client,
+        superuser,
+        caller=caller,
+        rule=rule,
+        method=method,
+        url=url_for(name, target),
+    )
 
 
 def _named_patterns() -> list[URLPattern]:
