@@ -72,6 +72,26 @@ def test_dates_are_read_day_first_in_both_languages(line, expected):
     assert value(line, "date") == expected
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("ORD #50 -REG #19- 18/01/2018 10:27", "2018-01-18"),  # overlapping numbers
+     ("Date: 3O/12/2O18", "2018-12-30"), ("Datum l5-06-2017", "2017-06-15"),
+     ("Date 25/12/7018", "2018-12-25"), ("Dec 25, 2018", "2018-12-25")],
+)  # fmt: skip
+def test_dates_survive_the_usual_ocr_misreadings(line, expected):
+    assert value(line, "date") == expected
+
+
+def test_a_date_beside_a_time_beats_a_code_that_looks_like_a_date():
+    assert value("HC03-7 - 15\n12-01-19 21:13 T4", "date") == "2019-01-12"
+
+
+def test_a_date_in_the_future_is_a_misreading_not_the_purchase():
+    lines = lines_of("24 Mar 2048 18:23\nGeldig tot 01-01-2030\nBon 03-12-2026")
+    field = extraction.date_find(lines, today=extraction.date(2026, 12, 3))
+    assert field.value == "2026-12-03"
+
+
 def test_an_impossible_date_is_no_date():
     assert value("Tel 31/13/2018 and 45/02/2019", "date") is None
 
@@ -104,6 +124,42 @@ def test_without_a_total_line_the_largest_amount_is_a_low_confidence_guess():
     field = extract("Koffie 2,50\nTaart 4,25")["total"]
     assert field.value == "4.25"
     assert field.confidence < 0.5
+
+
+def test_cash_less_change_confirms_the_total_among_candidates():
+    text = "Total 9.50\nRounded Total 9.60\nCASH 10.00\nCHANGE 0.50"
+    field = extract(text)["total"]
+    assert field.value == "9.50"
+    assert field.confidence > 0.9
+
+
+def test_cash_less_change_printed_elsewhere_beats_a_misread_total():
+    text = "Plastic 2 18.50 31.00\nTotal Amount: 734.00\nCash 101.00\nChange 70.00"
+    assert value(text, "total") == "31.00"
+
+
+def test_cash_less_change_is_the_total_when_no_total_line_has_an_amount():
+    text = "TOTAL: ~\nCASH : 200. 00\nCHANGE : 10. 00"
+    assert value(text, "total") == "190.00"
+
+
+def test_a_cash_line_below_an_empty_total_is_not_the_total():
+    assert value("Total Amount: S100.\nCash Received 101.00", "total") != "101.00"
+
+
+def test_a_plain_total_is_rounded_by_the_printed_cash_rounding():
+    assert value("TOTAL RM 60.31\nROUNDING ADJ 0,01", "total") == "60.30"
+    assert value("Totaal 12,48\nAfronding 0,02", "total") == "12.50"
+
+
+def test_a_total_after_adjustment_counts_even_with_its_vat_words():
+    text = "Total Sales Incl GST 75.06\nTotal After Adj Inch GST 75.00"
+    assert value(text, "total") == "75.00"
+
+
+def test_without_a_total_line_cash_change_and_phone_lines_are_no_guess():
+    field = extract("Tel 07-355 2616\nKoffie 2,50\nCASH 50.00\nCHANGE 47.50")
+    assert field["total"].value == "2.50"
 
 
 def test_vat_rate_and_amount_in_dutch_and_english():
