@@ -10,6 +10,7 @@ Receipts in scope are Dutch (``Totaal``, ``Te betalen``, ``BTW 21%``, ``€ 12,5
 ``25/12/2018``); dates are read day first, as both print them.
 """
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -461,9 +462,61 @@ STRAY_MARKS = " .,:;-_—=*'\"|~`!»«“”([{„\u2018\u2019"
 
 def supplier_clean(line: str) -> str:
     """Strip a registration number and the OCR's stray marks around a name."""
-    line = REGISTRATION.sub("", line)
+    line = UNBALANCED_TAIL.sub("", REGISTRATION.sub("", line))
     # A final dot stays: it belongs to "BHD." or "B.V.".
     return line.strip(STRAY_MARKS.replace(".", "")).lstrip(".").rstrip(")]}") or line
+
+
+# OCR misreadings of the legal form: "SON BHD", "SDN BED", "SIN BHD" → "SDN BHD".
+MISREAD_SDN_BHD = re.compile(r"\bS[DO0I][NM](\.?\s*)B[HE][DO0]\b")
+# Generic trade words whose misreadings are common: "ENIERPRISE", "HARDWAR".
+TRADE_WORDS = (
+    "ENTERPRISE", "RESTAURANT", "HARDWARE", "STATIONERY", "INTERNATIONAL",
+    "SUPERMARKET", "PERNIAGAAN", "BAKKERIJ", "APOTHEEK",
+)  # fmt: skip
+COMPANY_NUMBER = re.compile(
+    r"\b(co|company|roc|reg|registration)\b\.?\s*(no|nr|number|reg)\b", re.I
+)
+WEB_ADDRESS = re.compile(r"www|https?:|@|\.(com|nl|my|net|org)\b", re.IGNORECASE)
+# A name broken over two lines: the first ends with "&" or "AND".
+CONTINUED = re.compile(r"(&|\band|\ben)$", re.IGNORECASE)
+UNBALANCED_TAIL = re.compile(r"\s*\([^)]{0,12}$")
+
+
+def supplier_spelling(name: str) -> str:
+    """Common OCR misreadings in a name's legal form and generic trade words."""
+    name = MISREAD_SDN_BHD.sub(r"SDN\1BHD", name.replace("¥", "Y"))
+    words = []
+    for word in name.split(" "):
+        if len(word) >= 7 and word.isupper() and word.isalpha():
+            close = difflib.get_close_matches(word, TRADE_WORDS, n=1, cutoff=0.85)
+            word = close[0] if close else word
+        words.append(word)
+    return " ".join(words)
+
+
+def _name_like(line: str) -> bool:
+    letters = _letters(line)
+    return (
+        letters >= 4
+        and letters >= len(line.replace(" ", "")) * 0.8
+        and line == line.upper()
+        and not NOT_SUPPLIER.search(line)
+        and not COMPANY_NUMBER.search(line)
+    )
+
+
+LEGAL_FORM_FIRST = re.compile(
+    r"\(?(co|company|sdn|bhd|s/b|b\.?v|n\.?v|ltd|limited|gmbh)\b", re.IGNORECASE
+)
+
+
+def _starts_with_company_word(line: str) -> bool:
+    """``RESTAURANT SDN BHD``, ``CO. (M) SDN BHD``: the end of a name, not a name."""
+    if LEGAL_FORM_FIRST.match(line):
+        return True
+    match = COMPANY_WORDS.search(line)
+    return match is not None and not line[: match.start()].strip(" .(")
 
 
 def supplier_find(lines: list[str]) -> Field | None:
@@ -471,27 +524,45 @@ def supplier_find(lines: list[str]) -> Field | None:
 
     Among the first lines, one with a legal form or trade word (``SDN BHD``, ``B.V.``,
     ``Trading``) wins; otherwise the first line that is mostly letters, not all lower
-    case (a handwritten or stamped note), and no address, phone or heading.
+    case (a handwritten or stamped note), and no address, phone or heading. A name
+    broken over two lines is joined: a line ending in "&", or a line starting with
+    its legal form or trade word ("RESTAURANT SDN BHD") below an upper-case name.
     """
-    head = lines[:12]
+    head = [supplier_spelling(line) for line in lines[:12]]
     for index, line in enumerate(head):
         if (
             COMPANY_WORDS.search(line)
             and _letters(line) >= 4
             and not re.search(r"\b(jalan|jln|tel|reg|gst)\b", line, re.I)
+            and not COMPANY_NUMBER.search(line)
+            and not WEB_ADDRESS.search(line)
         ):
             name = supplier_clean(line)
-            if LEGAL_FORM_ONLY.match(name) and index > 0:
+            if index > 0 and (
+                LEGAL_FORM_ONLY.match(name)
+                or (_starts_with_company_word(name) and _name_like(head[index - 1]))
+            ):
                 name = f"{supplier_clean(head[index - 1])} {name}"
-            return Field(name, 0.8)
-    for line in head:
+            return Field(_joined(name, head, index), 0.8)
+    for index, line in enumerate(head):
         letters = _letters(line)
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
             continue
         if line == line.lower() or NOT_SUPPLIER.search(line):
             continue
-        return Field(supplier_clean(line), 0.5)
+        if COMPANY_NUMBER.search(line) or WEB_ADDRESS.search(line):
+            continue
+        return Field(_joined(supplier_clean(line), head, index), 0.5)
     return None
+
+
+def _joined(name: str, head: list[str], index: int) -> str:
+    """The name with its next line when it ends in "&" or "and"."""
+    if CONTINUED.search(name) and index + 1 < len(head):
+        following = head[index + 1]
+        if _name_like(following):
+            return f"{name} {supplier_clean(following)}"
+    return name
 
 
 # -- all together -----------------------------------------------------------------

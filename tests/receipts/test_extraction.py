@@ -215,6 +215,38 @@ def test_supplier_drops_a_registration_number():
     assert value("99 SPEED MART S/B (519537-X)", "supplier") == "99 SPEED MART S/B"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("WAHIN HARDWARE SIN BHD", "WAHIN HARDWARE SDN BHD"),
+     ("UNIHAKKA INTERNATIONAL SON BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),
+     ("MR. D.I.¥. SDN BED", "MR. D.I.Y. SDN BHD"),
+     ("PETRODELI ENIERPRISE\nJALAN 3", "PETRODELI ENTERPRISE")],
+)  # fmt: skip
+def test_supplier_legal_form_and_trade_words_are_read_through_ocr_slips(text, expected):
+    assert value(text, "supplier") == expected
+
+
+def test_supplier_name_broken_over_two_lines_is_joined():
+    assert value("POPULAR BOOK\nCO. (M) SDN BHD\n(Co. No. 113825-W)", "supplier") == (
+        "POPULAR BOOK CO. (M) SDN BHD"
+    )
+    assert value("LIAN CHI VEGETARIAN\nRESTAURANT SDN BHD", "supplier") == (
+        "LIAN CHI VEGETARIAN RESTAURANT SDN BHD"
+    )
+    assert value(
+        "HOME MASTER HARDWARE &\nELECTRICAL\nNO.113G, JALAN 3", "supplier"
+    ) == ("HOME MASTER HARDWARE & ELECTRICAL")
+
+
+def test_supplier_is_no_company_number_line_or_web_address():
+    text = "Company No: 20965-V\nSHOP WITH MYNEWS.COM\nDe Groene Hoek"
+    assert value(text, "supplier") == "De Groene Hoek"
+
+
+def test_supplier_drops_an_unclosed_bracket_at_the_end():
+    assert value("AEON CO. (M) BHD (1", "supplier") == "AEON CO. (M) BHD"
+
+
 def test_supplier_without_legal_form_is_the_first_name_line():
     field = extract("== Kassabon ==\nDe Groene Hoek\nTel 010-1234567")["supplier"]
     assert field.value == "De Groene Hoek"
