@@ -240,7 +240,7 @@ def total_fallback(lines: list[str]) -> Field | None:
 
 VAT_WORDS = re.compile(r"\b(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE)
 NOT_VAT_WORDS = re.compile(
-    r"\b(reg|registration|nr|no|nummer|number|id|incl|inclusive|excl|exclusive)\b"
+    r"\b(reg|registration|nr|no|nummer|number|id|incl\w*|excl\w*)\b"
     r"|summary|code|[a-z]*\d{6,}",
     re.IGNORECASE,
 )
@@ -437,7 +437,7 @@ COMPANY_WORDS = re.compile(
 )
 NOT_SUPPLIER = re.compile(
     r"\b(tax\s*invoice|invoice|factuur|receipt|kassabon|bon|welcome|welkom|tel|fax|"
-    r"phone|gst|btw|kvk|reg|date|datum|jalan|jln|straat|street|road|lot|no\.?\s*\d|"
+    r"phone|gst|btw|kvk|reg|date|datum|jalan|jln|jl|straat|street|road|lot|no\.?\s*\d|"
     r"www|http|@|cashier|kassa|table|order)\b",
     re.IGNORECASE,
 )

@@ -171,6 +171,11 @@ def test_vat_rate_and_amount_in_dutch_and_english():
     assert value(ENGLISH, "vat_amount") == "0.51"
 
 
+def test_a_total_excluding_vat_is_no_vat_amount():
+    text = "Total Sales (Excluding GST) 60.91\nTotal GST 0.00"
+    assert value(text, "vat_amount") == "0.00"
+
+
 def test_a_vat_registration_number_is_no_vat_amount():
     assert (
         value("GST Reg No: 000123456789\nBTW-nr NL001234567B01", "vat_amount") is None
@@ -241,6 +246,12 @@ def test_supplier_name_broken_over_two_lines_is_joined():
 def test_supplier_is_no_company_number_line_or_web_address():
     text = "Company No: 20965-V\nSHOP WITH MYNEWS.COM\nDe Groene Hoek"
     assert value(text, "supplier") == "De Groene Hoek"
+
+
+def test_supplier_is_no_address_line():
+    assert value("K3-113, JL IBRAHIM SULTAN\nSin Du Corner", "supplier") == (
+        "Sin Du Corner"
+    )
 
 
 def test_supplier_drops_an_unclosed_bracket_at_the_end():
