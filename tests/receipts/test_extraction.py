@@ -319,7 +319,10 @@ def test_a_generated_dutch_receipt_is_read_field_by_field():
 @needs_tesseract
 def test_sroie_subset_reaches_the_measured_accuracy_per_field():
     """Twelve labelled receipts (tests/data/sroie); measured when written: company
-    7/12, date 11/12, total 8/12. The floors leave one receipt of slack per field."""
+    4/12, date 11/12, total 10/12 (with the enlarged image and eng: on these twelve
+    the company names lose single letters, "BECO", "ISNT", while the totals gain;
+    over all of sroie-dev both rose, see README). The floors leave one receipt of
+    slack per field."""
     from receipts import ocr, processing
 
     hits = {"company": 0, "date": 0, "total": 0}
@@ -337,6 +340,6 @@ def test_sroie_subset_reaches_the_measured_accuracy_per_field():
         hits["total"] += got["total"] == extraction.normalise_total(label["total"])
 
     assert len(paths) == 12
-    assert hits["company"] >= 6, hits
+    assert hits["company"] >= 3, hits
     assert hits["date"] >= 10, hits
-    assert hits["total"] >= 7, hits
+    assert hits["total"] >= 9, hits
