@@ -278,6 +278,22 @@ def test_fields_are_stored_in_fixed_order_with_rounded_confidences():
 
 # -- recognised text ---------------------------------------------------------------
 
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [((460, 1000), (1200, 2609)),  # a 150 dpi scan: enlarged to 1200 px wide
+     ((1500, 2000), (1500, 2000)),  # a phone photo's preview: as it is
+     ((100, 50), (300, 150))],  # a tiny crop: at most three times
+)  # fmt: skip
+def test_ocr_reads_small_scans_enlarged_in_greyscale(size, expected):
+    from receipts.ocr import ocr_image
+
+    prepared = ocr_image(Image.new("RGB", size, (250, 240, 230)))
+
+    assert prepared.size == expected
+    assert prepared.mode == "L"
+
+
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None,
     reason="tesseract is not installed (apt-get install tesseract-ocr "
