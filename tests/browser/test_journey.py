@@ -73,8 +73,19 @@ def album() -> Album:
 
 @pytest.fixture
 def desktop(browser, web, album) -> Iterator[Page]:
-    """A Dutch desktop browser; its last screen is kept as ``last-web.png``."""
+    """A Dutch desktop browser; its last screen is kept as ``last-web.png``.
+
+    ``page.failed`` lists every request of its pages that gunicorn answered with an
+    error (a missing static file, a favicon, a 500)."""
     context, page = _new_page(browser, "nl-NL", album.directory, "web")
+    page.failed = []
+    context.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and page.failed.append(f"{response.status} {response.url}")
+        ),
+    )
     yield page
     page.screenshot(path=str(album.directory / "last-web.png"), full_page=True)
     context.close()
@@ -330,3 +341,6 @@ def test_the_whole_journey_in_dutch(
     )
     assert answer["status"] == 403, answer
     assert answer["data"]["code"] == "service_inactive"
+
+    # Every page, stylesheet, script and icon of the administrator's side was served.
+    assert page.failed == []
