@@ -6,7 +6,6 @@ missing those tests skip with the reason, and with ``REQUIRE_ALL=1`` every skip 
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.resources import browser_missing_reason, services_missing_reason
+from tests.screens import artefacts_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -148,10 +148,8 @@ def _new_page(browser, locale: str, artefacts: Path, name: str):
 
 @pytest.fixture
 def artefacts(request: pytest.FixtureRequest) -> Path:
-    path = BASE_DIR / "var" / "test-artefacts" / request.node.name
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    return path
+    """The test's screenshot directory (see ``tests/screens.py``)."""
+    return artefacts_dir(request.node.name)
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Sign-in, sign-out, the navigation and the language, through Django's test client."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -21,6 +23,17 @@ def test_every_page_but_login_requires_sign_in(client, name):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_pages_declare_an_icon_that_is_served(client):
+    """Without one the browser asks /favicon.ico, a 404 on every visit."""
+    text = client.get(reverse("login")).text
+
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+    assert icon, "no <link rel=icon>"
+    response = client.get(icon.group(1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
 
 
 def test_login_page_is_dutch_by_default(client):

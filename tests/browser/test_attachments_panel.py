@@ -13,14 +13,11 @@ from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from tests.receipts.factories import jpeg_bytes, mobile_user
+from tests.screens import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YELLOW = "rgb(242, 194, 0)"
-
-
-def _shot(page, step: str) -> None:
-    page.screenshot(path=f"{page.artefacts}-{step}.png", full_page=True)
 
 
 def _send_from_the_phone(user, note: str) -> None:
@@ -54,7 +51,7 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     ).click()
     panel = page.get_by_role("region", name="Bijlagen Visma Mobile Scanner")
     expect(panel.get_by_text("Geen documenten.")).to_be_visible()
-    _shot(page, "1-empty-panel")
+    shot(page, "1-empty-panel")
 
     # The phone sends a receipt: it appears without a reload, with a yellow border.
     page.evaluate("window.notReloaded = true")
@@ -65,7 +62,7 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     expect(document.get_by_text("Klaar")).to_be_visible(timeout=15_000)
     assert page.evaluate("window.notReloaded") is True
     assert _border(document) == YELLOW
-    _shot(page, "2-arrived-yellow")
+    shot(page, "2-arrived-yellow")
 
     # "+" before the voucher is saved says to save it first.
     document.get_by_role("button", name="Koppelen aan deze boeking").click()
@@ -86,16 +83,16 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     ).click()
     expect(page.get_by_role("heading", name="Boeking 2026-1")).to_be_visible()
     expect(page.get_by_label("Datum")).to_have_value("2026-12-03")
-    _shot(page, "3-voucher-saved")
+    shot(page, "3-voucher-saved")
     document.get_by_role("button", name="Koppelen aan deze boeking").click()
     expect(document.get_by_text("Gekoppeld aan boeking 2026-1")).to_be_visible()
     assert _border(document) != YELLOW
-    _shot(page, "4-linked")
+    shot(page, "4-linked")
 
     # It shows under "Gekoppeld"; Ontkoppelen unlinks it.
     panel.get_by_role("link", name="Gekoppeld", exact=True).click()
     expect(document).to_be_visible()
-    _shot(page, "5-filter-linked")
+    shot(page, "5-filter-linked")
     document.get_by_role("button", name="Ontkoppelen").click()
     expect(document).to_be_hidden()
     panel.get_by_role("link", name="Niet gekoppeld").click()
@@ -107,9 +104,9 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     expect(document).to_be_hidden()
     panel.get_by_role("link", name="Prullenbak").click()
     expect(document).to_be_visible()
-    _shot(page, "6-trash")
+    shot(page, "6-trash")
     document.get_by_role("button", name="Terugzetten").click()
     expect(document).to_be_hidden()
     panel.get_by_role("link", name="Alle").click()
     expect(document).to_be_visible()
-    _shot(page, "7-restored")
+    shot(page, "7-restored")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.screens import shot
 from users.models import User
 from users.selectors import mobile_registration_active
 
@@ -30,10 +31,6 @@ def _menu(page, *labels: str) -> None:
         menu.get_by_role("link", name=label, exact=True).click()
 
 
-def _shot(page, step: str) -> None:
-    page.screenshot(path=f"{page.artefacts}-{step}.png", full_page=True)
-
-
 def test_employee_registers_and_deactivates_himself_on_the_services_tab(
     page, live_server, active_scanner, admin_password
 ):
@@ -49,13 +46,13 @@ def test_employee_registers_and_deactivates_himself_on_the_services_tab(
     # 1. Ga naar Beheer - Instellingen - Gebruiker - tabblad Diensten.
     _menu(page, "Gebruiker")
     page.get_by_role("tab", name="Diensten").click()
-    _shot(page, "1-diensten")
+    shot(page, "1-diensten")
     assert page.get_by_text("Registreer mobiele gebruiker").is_visible()
 
     # 4. Klik de knop Registreren naast Registreer mobiele gebruiker en bevestig.
     page.get_by_role("button", name="Registreren").click()
     assert page.get_by_role("heading", name="Registreer mobiele gebruiker").is_visible()
-    _shot(page, "2-bevestigen")
+    shot(page, "2-bevestigen")
     page.get_by_role("button", name="Bevestigen").click()
 
     assert (
@@ -66,21 +63,21 @@ def test_employee_registers_and_deactivates_himself_on_the_services_tab(
     assert page.get_by_text(
         re.compile(r"Geregistreerd sinds \d+ \w+ \d{4}")
     ).is_visible()
-    _shot(page, "3-geregistreerd")
+    shot(page, "3-geregistreerd")
     assert mobile_registration_active(eva) is not None
 
     # Deactiveren: klik Deactiveren naast Deactiveer mobiele gebruiker en bevestig.
     assert page.get_by_text("Deactiveer mobiele gebruiker").is_visible()
     page.get_by_role("button", name="Deactiveren").click()
     assert page.get_by_role("heading", name="Deactiveer mobiele gebruiker").is_visible()
-    _shot(page, "4-deactiveren")
+    shot(page, "4-deactiveren")
     page.get_by_role("button", name="Bevestigen").click()
 
     assert page.get_by_text(
         "eva@example.com is geen mobiele gebruiker meer."
     ).is_visible()
     assert page.get_by_role("button", name="Registreren").is_visible()
-    _shot(page, "5-gedeactiveerd")
+    shot(page, "5-gedeactiveerd")
     assert mobile_registration_active(eva) is None
 
 
@@ -103,7 +100,7 @@ def test_admin_registers_a_new_user_linked_to_a_new_employee_then_deactivates(
     # Selecteer de betreffende gebruiker en klik Bewerken.
     _menu(page, "Gebruikersadministratie")
     row = page.get_by_role("row").filter(has_text="fleur@example.com")
-    _shot(page, "1-lijst")
+    shot(page, "1-lijst")
     row.get_by_role("link", name="Bewerken").click()
 
     # 2. Not linked to an employee yet: Registreren says how to fix it.
@@ -113,7 +110,7 @@ def test_admin_registers_a_new_user_linked_to_a_new_employee_then_deactivates(
         re.compile("De gebruiker is niet aan een medewerker gekoppeld")
     ).is_visible()
     assert "Medewerker registreren" in alert.inner_text()
-    _shot(page, "2-voorwaarden")
+    shot(page, "2-voorwaarden")
     page.get_by_role("link", name="Terug").click()
 
     # 3. Koppel de gebruiker aan een medewerker: Medewerker registreren.
@@ -124,7 +121,7 @@ def test_admin_registers_a_new_user_linked_to_a_new_employee_then_deactivates(
     assert new_name.is_visible()
     new_name.fill("Fleur de Boer")
     page.get_by_label("Telefoon").fill("06-12345006")
-    _shot(page, "3-medewerker-registreren")
+    shot(page, "3-medewerker-registreren")
     page.get_by_role("button", name="Opslaan").click()
     assert page.get_by_text(
         "De gebruiker fleur@example.com is opgeslagen."
@@ -133,12 +130,12 @@ def test_admin_registers_a_new_user_linked_to_a_new_employee_then_deactivates(
 
     # 4. Klik Registreren naast Registreer mobiele gebruiker en bevestig.
     page.get_by_role("button", name="Registreren").click()
-    _shot(page, "4-bevestigen")
+    shot(page, "4-bevestigen")
     page.get_by_role("button", name="Bevestigen").click()
     assert page.get_by_text(
         re.compile(r"Geregistreerd sinds \d+ \w+ \d{4}")
     ).is_visible()
-    _shot(page, "5-geregistreerd")
+    shot(page, "5-geregistreerd")
 
     fleur = User.objects.get(email="fleur@example.com")
     assert fleur.employee.name == "Fleur de Boer"
@@ -156,5 +153,5 @@ def test_admin_registers_a_new_user_linked_to_a_new_employee_then_deactivates(
         "fleur@example.com is geen mobiele gebruiker meer."
     ).is_visible()
     assert page.get_by_role("button", name="Registreren").is_visible()
-    _shot(page, "6-gedeactiveerd")
+    shot(page, "6-gedeactiveerd")
     assert mobile_registration_active(fleur) is None

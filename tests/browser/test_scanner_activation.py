@@ -10,11 +10,9 @@ the same button, and confirm.
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.screens import shot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def shot(page: Page, step: str) -> None:
-    page.screenshot(path=f"{page.artefacts}-{step}.png", full_page=True)
 
 
 def sign_in(

@@ -18,16 +18,13 @@ from rest_framework.test import APIClient
 
 from receipts.models import Document, IdempotencyRecord
 from tests.receipts.factories import mobile_user
+from tests.screens import shot
 from tests.users.factories import PASSWORD, mobile_ready_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RECEIPTS = Path(__file__).resolve().parent.parent / "data" / "receipts"
 TIMEOUT = 30_000
-
-
-def shot(page, step: str) -> None:
-    page.screenshot(path=f"{page.artefacts}-{step}.png", full_page=True)
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:

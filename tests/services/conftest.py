@@ -87,7 +87,7 @@ class WebProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "WebProcess":
+    def start(self, timeout: float = 60) -> "WebProcess":
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -104,7 +104,7 @@ class WebProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(self._answers, 60, "gunicorn")
+        wait_until(self._answers, timeout, "gunicorn")
         return self
 
     def _answers(self) -> bool:
