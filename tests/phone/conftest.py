@@ -52,3 +52,11 @@ def fresh_sign_in_counters():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_text_recognition(settings):
+    """The phone tests are about sending: with tasks in-process the upload request also
+    runs Tesseract, which under load holds the answer open for seconds. Reading is
+    tested in tests/receipts and tests/services."""
+    settings.RECEIPTS_OCR_ENABLED = False
