@@ -47,13 +47,17 @@ def test_a_uuid_from_the_proxy_is_kept_and_anything_else_replaced(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_log_lines_of_an_upload_carry_its_request_id(active_scanner, caplog):
+def test_the_log_lines_of_an_upload_carry_its_request_id(
+    active_scanner, caplog, settings
+):
     """The upload's processing runs in-process here (no broker): its lines too."""
+    settings.RECEIPTS_OCR_ENABLED = False
     _, token = AuthToken.objects.create(mobile_user())
     phone = APIClient()
     sent = uuid.uuid4().hex
     caplog.handler.addFilter(RequestIdFilter())
     caplog.set_level(logging.INFO)
+    caplog.clear()
 
     response = phone.post(
         "/api/v1/receipts/",
