@@ -3,6 +3,9 @@
 The floor is what Pillow alone needs for a receipt scan (open, JPEG draft, resize to at
 most 2000 px, save, and a 320 px thumbnail), see ../shared/design/PERFORMANCE.md.
 Later benchmarks (processing, upload API, OCR) are printed as ratios against it.
+``--panel-only`` runs the attachments panel alone, ``--load-only`` the upload load run
+alone (``bench/load.py``: gunicorn, PostgreSQL, Redis and a Celery worker, beside a
+floor of gunicorn only writing the body to disk).
 
 The processing pipeline (``receipts.processing.process_page``: detection, sha256, safe
 decoding, orientation, preview, thumbnail, perceptual hash) is timed on the same
@@ -211,9 +214,18 @@ def panel_bench() -> None:
 
 def main() -> None:
     _setup_django()
-    if "--panel-only" not in sys.argv:
+    only_panel = "--panel-only" in sys.argv
+    only_load = "--load-only" in sys.argv
+    if not (only_panel or only_load):
         processing_bench()
-    panel_bench()
+    if not only_load:
+        panel_bench()
+    if not only_panel:
+        from bench.load import load_bench
+
+        problems = load_bench()
+        if problems:
+            sys.exit("The load run lost or refused uploads:\n" + "\n".join(problems))
 
 
 def processing_bench() -> None:

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from mamut import logs  # noqa: F401 (the request id travels with every task)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mamut.settings.local")
 
 app = Celery("mamut")

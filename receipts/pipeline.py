@@ -143,6 +143,7 @@ def _store_result(
         _transition(document, Document.Status.READY)
         document.save()
         transaction.on_commit(lambda: _read_queue(document.pk))
+    logger.info("Document %s is ready, pages: %d", document.pk, len(pages))
 
 
 def _read_queue(document_id: uuid.UUID) -> None:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -41,6 +42,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "knox",
+    "django_guid",
 ]
 LOCAL_APPS = [
     "users",
@@ -52,6 +54,7 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,17 +261,57 @@ SPECTACULAR_SETTINGS = {
 
 # --- Logging --------------------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# Every HTTP request gets a request id (django-guid): an incoming X-Request-ID that is
+# a UUID (as proxies such as nginx's $request_id send it) is kept, anything else is
+# replaced by a new one. It is answered in the X-Request-ID header, written on every
+# log line of the request, and carried by the Celery tasks the request sends
+# (mamut/logs.py), so the worker's lines for that document show it too.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
 }
+# "plain" (readable, the local default) or "json" (one JSON object a line, the default
+# in production).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+
+
+def logging_config(log_format: str) -> dict:
+    if log_format not in ("plain", "json"):
+        raise ImproperlyConfigured(
+            f"DJANGO_LOG_FORMAT must be 'plain' or 'json', not {log_format!r}."
+        )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "mamut.logs.RequestIdFilter"}},
+        "formatters": {
+            "plain": {
+                "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s "
+                "%(message)s"
+            },
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+                "rename_fields": {"asctime": "time", "levelname": "level"},
+            },
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        # Its own notes on every request and task ("Setting GUID ...") are noise.
+        "loggers": {"django_guid": {"level": "WARNING"}},
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT)
 
 # --- Integrations ---------------------------------------------------------------------
 

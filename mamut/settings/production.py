@@ -5,7 +5,7 @@ Passes ``manage.py check --deploy`` without warnings when ``DJANGO_SECRET_KEY`` 
 """
 
 from mamut.settings.base import *  # noqa: F403
-from mamut.settings.base import env
+from mamut.settings.base import env, logging_config
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -23,3 +23,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# One JSON object a line, for the log collector; DJANGO_LOG_FORMAT=plain to read it.
+LOGGING = logging_config(env.str("DJANGO_LOG_FORMAT", default="json"))

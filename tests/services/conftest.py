@@ -75,11 +75,24 @@ class RedisProcess:
 
 
 class WebProcess:
-    """gunicorn serving the project, as in production (not the development server)."""
+    """gunicorn serving the project, as in production (not the development server).
 
-    def __init__(self, env: dict[str, str], port: int) -> None:
+    ``app`` and ``workers`` let the load benchmark serve its floor (a WSGI app that
+    only stores the body) with the same server and configuration.
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        *,
+        workers: int = 2,
+        app: str = "mamut.wsgi:application",
+    ) -> None:
         self.env = env
         self.port = port
+        self.workers = workers
+        self.app = app
         self.process: subprocess.Popen | None = None
         self.log = open(BASE_DIR / "var" / "gunicorn-test.log", "ab")  # noqa: SIM115
 
@@ -91,11 +104,11 @@ class WebProcess:
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
-                "mamut.wsgi:application",
+                self.app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(self.workers),
                 "--timeout",
                 "60",
             ],

@@ -1,0 +1,95 @@
+"""Many phones at once against gunicorn and a real worker: nothing refused, none lost.
+
+The same code as ``make bench``'s load run (bench/load.py), smaller; never timings.
+"""
+
+import json
+import uuid
+
+import httpx
+import pytest
+from knox.models import AuthToken
+
+from bench.load import LoadRun, receipt_files, run_uploads, wait_ready
+from conftest import WorkerProcess, service_env
+from receipts.models import Document
+from tests.receipts.factories import mobile_user
+from tests.services.conftest import WebProcess, free_port
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def servers(active_scanner, settings):
+    """gunicorn and a worker (OCR off: "ready" is the end of image processing) with
+    JSON logs, as in production."""
+    env = service_env(settings, RECEIPTS_OCR_ENABLED="false", DJANGO_LOG_FORMAT="json")
+    worker = WorkerProcess(env)
+    worker.log.flush()
+    log_start = worker.log.tell()
+    worker.start()
+    web = WebProcess(env, free_port())
+    try:
+        web.start()
+        yield web, worker, log_start
+    finally:
+        web.stop()
+        worker.stop()
+        worker.log.close()
+
+
+def test_forty_uploads_from_eight_phones_all_end_ready(servers):
+    web, _, _ = servers
+    tokens = [AuthToken.objects.create(mobile_user())[1] for _ in range(8)]
+
+    run = run_uploads(web.url, tokens, receipt_files(), uploads=40, clients=8)
+    wait_ready(web.url, run, timeout=240)
+
+    assert run.errors == []
+    assert run.lost == []
+    assert len(run.documents) == 40
+    assert Document.objects.filter(status="ready").count() == 40
+    assert web.alive()
+
+
+def test_the_worker_logs_an_upload_under_the_request_id_of_the_upload(servers):
+    web, worker, log_start = servers
+    _, token = AuthToken.objects.create(mobile_user())
+    name, data = receipt_files()[0]
+
+    answer = httpx.post(
+        f"{web.url}/api/v1/receipts/",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": str(uuid.uuid4()),
+        },
+        data={"kind": "receipt"},
+        files={"file": (name, data, "image/jpeg")},
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
+    request_id = answer.headers["X-Request-ID"]
+    document = answer.json()["id"]
+    run = wait_ready_one(web.url, token, document)
+    assert run.lost == []
+
+    with open(worker.log.name, encoding="utf-8", errors="replace") as log:
+        log.seek(log_start)
+        lines = [json.loads(line) for line in log if line.startswith("{")]
+    ready = [
+        line for line in lines if f"Document {document} is ready" in line["message"]
+    ]
+    assert [line["request_id"] for line in ready] == [request_id]
+    succeeded = [
+        line
+        for line in lines
+        if "receipts.process_document" in line["message"]
+        and "succeeded" in line["message"]
+        and line["request_id"] == request_id
+    ]
+    assert len(succeeded) == 1
+
+
+def wait_ready_one(url: str, token: str, document: str) -> LoadRun:
+    run = LoadRun(uploads=1, clients=1, documents={document: token})
+    return wait_ready(url, run, timeout=120)
