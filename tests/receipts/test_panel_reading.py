@@ -245,3 +245,22 @@ def test_a_failed_reading_shows_its_reason_on_the_ready_document(
     assert "Tekstherkenning mislukt: " in detail
     assert "tesseract: " in detail
     assert "Klaar" in detail
+
+
+def test_in_english_the_fields_and_the_notices_are_english(client, sender, bookkeeper):
+    ringgit = {
+        "supplier": {"value": "BOOK TA .K SDN BHD", "confidence": 0.8},
+        "total": {"value": "9.00", "confidence": 0.9},
+        "currency": {"value": "MYR", "confidence": 0.9},
+    }
+    read(received(sender), ringgit)
+    unread = received(sender, color="black")
+    Document.objects.filter(pk=unread.pk).update(ocr_status="skipped")
+
+    html = client.get(ENTRY, HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "<dt>Supplier</dt>" in html and "<dt>Total</dt><dd>9.00" in html
+    assert "<dt>Currency</dt><dd>MYR" in html and "90 % certain" in html
+    assert "Amount in MYR: not copied into a voucher in euros." in html
+    assert "Text recognition not available" in html
+    assert "Search documents" in html
