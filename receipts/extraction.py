@@ -10,10 +10,11 @@ Receipts in scope are Dutch (``Totaal``, ``Te betalen``, ``BTW 21%``, ``€ 12,5
 ``25/12/2018``); dates are read day first, as both print them.
 """
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from price_parser import Price
@@ -73,15 +74,18 @@ def amounts_in(line: str) -> list[Decimal]:
 # -- total ------------------------------------------------------------------------
 
 TOTAL_WORDS = re.compile(
-    r"\b(te\s*betalen|totaal|total|tota1|totai|tatal|totl|amount\s*due|"
-    r"balance\s*due|nett?\s*amount|te\s*voldoen|eindtotaal)\b",
+    r"\b(te\s*betalen|totaal|t[o0]ta[l1i]|tatal|totl|amount\s*due|balance\s*due|"
+    r"nett?\s*amount|te\s*voldoen|eindtotaal|jumlah|payable)\b",
     re.IGNORECASE,
 )
-# The amount to pay after rounding or with VAT: preferred to a plain "Total".
-STRONG_TOTAL_WORDS = re.compile(
+# The amount to pay after rounding, then the one with VAT: preferred to a "Total".
+FINAL_TOTAL_WORDS = re.compile(
     r"te\s*betalen|te\s*voldoen|eindtotaal|grand|round|afgerond|after\s*adj|"
-    r"incl|inclusive|amount\s*due|balance\s*due|nett?\b",
+    r"amount\s*due|balance\s*due|nett?\b|payable",
     re.IGNORECASE,
+)
+STRONG_TOTAL_WORDS = re.compile(
+    FINAL_TOTAL_WORDS.pattern + r"|incl|inclusive", re.IGNORECASE
 )
 NOT_TOTAL_WORDS = re.compile(
     r"sub\s*-?\s*tot|subtotaal|excl|exclusive|\bqty\b|quantity|items?\b|artikel|"
@@ -94,12 +98,84 @@ VAT_ONLY = re.compile(r"\b(gst|btw|vat|tax|sst)\b", re.IGNORECASE)
 INCLUDED = re.compile(r"incl|inclusive|inel", re.IGNORECASE)
 # After a VAT breakdown heading, "Total" lines sum the breakdown, not the receipt.
 BREAKDOWN = re.compile(r"summary|overzicht|specificatie|analysis", re.IGNORECASE)
+# What the customer handed over, and what came back.
+CASH_WORDS = re.compile(
+    r"\b(cash|tunai|contant|contanten|tendered|tender|betaald|received)\b",
+    re.IGNORECASE,
+)
+CHANGE_WORDS = re.compile(
+    r"\b(change|wisselgeld|terug|retour|baki|kembalian)\b", re.IGNORECASE
+)
+ROUNDING_WORDS = re.compile(r"rounding|afronding|round(?:ing)?\s*adj", re.IGNORECASE)
+# Lines whose amounts are no candidates for a total on their own.
+NOT_AN_AMOUNT_LINE = re.compile(r"\d{7,}|\b(tel|fax|phone)\b", re.IGNORECASE)
+CASH_STEP = Decimal("0.05")
 
 
 def _is_total_line(line: str) -> bool:
     if not TOTAL_WORDS.search(line) or NOT_TOTAL_WORDS.search(line):
         return False
-    return not VAT_ONLY.search(line) or bool(INCLUDED.search(line))
+    return (
+        not VAT_ONLY.search(line)
+        or bool(INCLUDED.search(line))
+        or bool(FINAL_TOTAL_WORDS.search(line))
+    )
+
+
+def _total_rank(line: str) -> int:
+    """2 for the amount to pay after rounding, 1 for a total with VAT, else 0."""
+    if FINAL_TOTAL_WORDS.search(line):
+        return 2
+    return 1 if STRONG_TOTAL_WORDS.search(line) else 0
+
+
+def _is_payment_line(line: str) -> bool:
+    return bool(CASH_WORDS.search(line) or CHANGE_WORDS.search(line))
+
+
+def _line_amount(
+    lines: list[str], index: int, after: int = 0, *, below: bool = False
+) -> Decimal | None:
+    """The last amount on line ``index`` (from ``after``); with ``below``, else the
+    last on the line below when that is no other total, cash or change line."""
+    amounts = amounts_in(lines[index][after:])
+    if not amounts and below and index + 1 < len(lines):
+        under = lines[index + 1]
+        if not TOTAL_WORDS.search(under) and not _is_payment_line(under):
+            amounts = amounts_in(under)[-1:]
+    return amounts[-1] if amounts else None
+
+
+def paid_find(lines: list[str]) -> Decimal | None:
+    """What was paid in cash: the cash handed over less the change (``CASH 10.00``,
+    ``CHANGE 1.00`` → ``9.00``); None without both lines or when they make no sense."""
+    cash = change = None
+    for index, line in enumerate(lines):
+        if CHANGE_WORDS.search(line) and change is None:
+            change = _line_amount(lines, index)
+        elif CASH_WORDS.search(line) and cash is None:
+            cash = _line_amount(lines, index)
+    if cash is None or change is None or not cash > change >= 0:
+        return None
+    return cash - change
+
+
+def cash_rounded(amount: Decimal, lines: list[str]) -> Decimal:
+    """A total before cash rounding, rounded by the printed rounding adjustment:
+    ``TOTAL 60.31`` with ``ROUNDING ADJ -0.01`` → ``60.30`` (the sign is often lost,
+    so the adjustment that lands on 5 cents is taken)."""
+    if amount % CASH_STEP == 0:
+        return amount
+    for index, line in enumerate(lines):
+        if not ROUNDING_WORDS.search(line):
+            continue
+        adjustment = _line_amount(lines, index)
+        if adjustment is None or not 0 < adjustment < CASH_STEP:
+            continue
+        for rounded in (amount - adjustment, amount + adjustment):
+            if rounded % CASH_STEP == 0:
+                return rounded
+    return amount
 
 
 def total_find(lines: list[str]) -> Field | None:
@@ -108,31 +184,53 @@ def total_find(lines: list[str]) -> Field | None:
     Sub-totals, totals without VAT, VAT lines, quantities, cash handed over and change
     are left out, and so is a VAT breakdown's own "Total". A total after rounding or
     including VAT ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain
-    "Total"; among equals the amount printed most often wins, then the largest.
+    "Total"; the amount that cash less change confirms beats both; among equals the
+    amount printed most often wins, then the largest. Cash less change, when it is
+    printed elsewhere too, is the total where no total line agrees with it.
     """
+    paid = paid_find(lines)
     candidates: list[tuple[int, Decimal]] = []
     for index, line in enumerate(lines):
         if BREAKDOWN.search(line):
             break
         if not _is_total_line(line):
             continue
-        amounts = amounts_in(line[TOTAL_WORDS.search(line).start() :])
-        if not amounts and index + 1 < len(lines):
-            amounts = amounts_in(lines[index + 1])[-1:]
-        if amounts and amounts[-1] > 0:
-            strong = 1 if STRONG_TOTAL_WORDS.search(line) else 0
-            candidates.append((strong, amounts[-1]))
+        start = TOTAL_WORDS.search(line).start()
+        amount = _line_amount(lines, index, start, below=True)
+        if amount is not None and amount > 0:
+            candidates.append((_total_rank(line), amount))
+    amounts = {amount for _, amount in candidates}
+    if paid is not None and paid in amounts:
+        return Field(str(paid), 0.95)
+    if paid is not None and _printed_besides_payment(paid, lines):
+        return Field(str(paid), 0.7)
     if candidates:
         counts = Counter(amount for _, amount in candidates)
-        best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))[1]
+        rank, best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))
+        if rank < 2:
+            best = cash_rounded(best, lines)
         confidence = 0.9 if counts[best] > 1 else 0.75
         return Field(str(best), confidence)
+    if paid is not None:
+        return Field(str(paid), 0.5)
     return total_fallback(lines)
 
 
+def _printed_besides_payment(amount: Decimal, lines: list[str]) -> bool:
+    return any(
+        amount in amounts_in(line) for line in lines if not _is_payment_line(line)
+    )
+
+
 def total_fallback(lines: list[str]) -> Field | None:
-    """Without a total line: the largest amount, with a low confidence."""
-    everything = [amount for line in lines for amount in amounts_in(line)]
+    """Without a total line: the largest amount, with a low confidence (not cash
+    handed over, change, a phone number's or a barcode's line)."""
+    everything = [
+        amount
+        for line in lines
+        if not (_is_payment_line(line) or NOT_AN_AMOUNT_LINE.search(line))
+        for amount in amounts_in(line)
+    ]
     if not everything:
         return None
     return Field(str(max(everything)), 0.25)
@@ -142,7 +240,7 @@ def total_fallback(lines: list[str]) -> Field | None:
 
 VAT_WORDS = re.compile(r"\b(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE)
 NOT_VAT_WORDS = re.compile(
-    r"\b(reg|registration|nr|no|nummer|number|id|incl|inclusive|excl|exclusive)\b"
+    r"\b(reg|registration|nr|no|nummer|number|id|incl\w*|excl\w*)\b"
     r"|summary|code|[a-z]*\d{6,}",
     re.IGNORECASE,
 )
@@ -191,20 +289,36 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+# Overlapping (a lookahead), so "#19- 18/01/2018" still yields 18/01/2018.
 NUMERIC_DATE = re.compile(
-    r"(?<!\d)(\d{1,2})\s?[/\-.]\s?(\d{1,2})\s?[/\-.]\s?(\d{4}|\d{2})(?!\d)"
+    r"(?=(?<!\d)(\d{1,2})\s?[/\-.]\s?(\d{1,2})\s?[/\-.]\s?(\d{4}|\d{2})(?!\d))"
 )
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 NAMED_DATE = re.compile(
     r"(?<!\d)(\d{1,2})[\s\-.]*([a-z]{3})[a-z]*\.?[\s\-.,]*(\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,
 )
+MONTH_FIRST_DATE = re.compile(
+    r"\b([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})(?!\d)", re.IGNORECASE
+)
 DATE_WORDS = re.compile(r"\b(date|datum|dated|tanggal|tarikh)\b", re.IGNORECASE)
+# Letters the OCR reads for digits inside a date: 3O/12/2O18, l5/06/2017.
+DATE_LOOKALIKE = re.compile(
+    r"(?<![\w])[\dOoIl|SZB]{1,2}\s?[/\-.]\s?[\dOoIl|SZB]{1,2}\s?[/\-.]\s?"
+    r"[\dOoIl|SZB]{2,4}(?![\w])"
+)
+DIGIT_OF_LOOKALIKE = str.maketrans("OoIl|SZB", "00111528")
 
 
 def _year(text: str) -> int:
+    """A two-digit year is this century's; a four-digit one whose first digit the OCR
+    misread (``7018``, ``8018``) is read from its last two digits."""
     year = int(text)
-    return year + 2000 if year < 100 else year
+    if year < 100:
+        return year + 2000
+    if not 2000 <= year <= 2099 and text[1] == "0":
+        return 2000 + year % 100
+    return year
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -216,8 +330,17 @@ def _valid(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def date_digits(line: str) -> str:
+    """The line with look-alike letters inside date-shaped tokens read as digits."""
+    return DATE_LOOKALIKE.sub(
+        lambda match: match.group().translate(DIGIT_OF_LOOKALIKE), line
+    )
+
+
 def dates_in(line: str) -> list[date]:
-    """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 26``."""
+    """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 26``,
+    ``Dec 25, 2018``; letters the OCR took for digits are read as those digits."""
+    line = date_digits(line)
     found = []
     for match in ISO_DATE.finditer(line):
         found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
@@ -227,19 +350,33 @@ def dates_in(line: str) -> list[date]:
         month = MONTHS.get(match[2].lower())
         if month:
             found.append(_valid(_year(match[3]), month, int(match[1])))
+    for match in MONTH_FIRST_DATE.finditer(line):
+        month = MONTHS.get(match[1].lower())
+        if month:
+            found.append(_valid(_year(match[3]), month, int(match[2])))
     return [day for day in found if day is not None]
 
 
-def date_find(lines: list[str]) -> Field | None:
-    """The date on a ``Date``/``Datum`` line, else the first date printed."""
-    first = None
-    for line in lines:
-        dates = dates_in(line)
-        if dates and DATE_WORDS.search(line):
-            return Field(dates[0].isoformat(), 0.9)
-        if dates and first is None:
-            first = dates[0]
-    return Field(first.isoformat(), 0.7) if first else None
+TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\b)?", re.I)
+# A receipt is not from the future: such a date is a misread year or a "valid until".
+FUTURE_MARGIN = timedelta(days=1)
+
+
+def date_find(lines: list[str], *, today: date | None = None) -> Field | None:
+    """The date of the purchase: one on a ``Date``/``Datum`` line beats one beside a
+    time of day (``25/12/2018 8:13 PM``), which beats one printed more often, which
+    beats the first printed. Dates after ``today`` (and a day) are left out."""
+    latest = (today or date.today()) + FUTURE_MARGIN
+    found: list[tuple[int, int, date]] = []
+    for index, line in enumerate(lines):
+        rank = 2 if DATE_WORDS.search(line) else 1 if TIME.search(line) else 0
+        found.extend((rank, -index, day) for day in dates_in(line) if day <= latest)
+    if not found:
+        return None
+    counts = Counter(day for _, _, day in found)
+    rank, _, best = max(found, key=lambda item: (item[0], counts[item[2]], item[1]))
+    confidence = (0.7, 0.8, 0.9)[rank]
+    return Field(best.isoformat(), confidence)
 
 
 # -- currency ---------------------------------------------------------------------
@@ -300,7 +437,7 @@ COMPANY_WORDS = re.compile(
 )
 NOT_SUPPLIER = re.compile(
     r"\b(tax\s*invoice|invoice|factuur|receipt|kassabon|bon|welcome|welkom|tel|fax|"
-    r"phone|gst|btw|kvk|reg|date|datum|jalan|jln|straat|street|road|lot|no\.?\s*\d|"
+    r"phone|gst|btw|kvk|reg|date|datum|jalan|jln|jl|straat|street|road|lot|no\.?\s*\d|"
     r"www|http|@|cashier|kassa|table|order)\b",
     re.IGNORECASE,
 )
@@ -325,9 +462,61 @@ STRAY_MARKS = " .,:;-_—=*'\"|~`!»«“”([{„\u2018\u2019"
 
 def supplier_clean(line: str) -> str:
     """Strip a registration number and the OCR's stray marks around a name."""
-    line = REGISTRATION.sub("", line)
+    line = UNBALANCED_TAIL.sub("", REGISTRATION.sub("", line))
     # A final dot stays: it belongs to "BHD." or "B.V.".
     return line.strip(STRAY_MARKS.replace(".", "")).lstrip(".").rstrip(")]}") or line
+
+
+# OCR misreadings of the legal form: "SON BHD", "SDN BED", "SIN BHD" → "SDN BHD".
+MISREAD_SDN_BHD = re.compile(r"\bS[DO0I][NM](\.?\s*)B[HE][DO0]\b")
+# Generic trade words whose misreadings are common: "ENIERPRISE", "HARDWAR".
+TRADE_WORDS = (
+    "ENTERPRISE", "RESTAURANT", "HARDWARE", "STATIONERY", "INTERNATIONAL",
+    "SUPERMARKET", "PERNIAGAAN", "BAKKERIJ", "APOTHEEK",
+)  # fmt: skip
+COMPANY_NUMBER = re.compile(
+    r"\b(co|company|roc|reg|registration)\b\.?\s*(no|nr|number|reg)\b", re.I
+)
+WEB_ADDRESS = re.compile(r"www|https?:|@|\.(com|nl|my|net|org)\b", re.IGNORECASE)
+# A name broken over two lines: the first ends with "&" or "AND".
+CONTINUED = re.compile(r"(&|\band|\ben)$", re.IGNORECASE)
+UNBALANCED_TAIL = re.compile(r"\s*\([^)]{0,12}$")
+
+
+def supplier_spelling(name: str) -> str:
+    """Common OCR misreadings in a name's legal form and generic trade words."""
+    name = MISREAD_SDN_BHD.sub(r"SDN\1BHD", name.replace("¥", "Y"))
+    words = []
+    for word in name.split(" "):
+        if len(word) >= 7 and word.isupper() and word.isalpha():
+            close = difflib.get_close_matches(word, TRADE_WORDS, n=1, cutoff=0.85)
+            word = close[0] if close else word
+        words.append(word)
+    return " ".join(words)
+
+
+def _name_like(line: str) -> bool:
+    letters = _letters(line)
+    return (
+        letters >= 4
+        and letters >= len(line.replace(" ", "")) * 0.8
+        and line == line.upper()
+        and not NOT_SUPPLIER.search(line)
+        and not COMPANY_NUMBER.search(line)
+    )
+
+
+LEGAL_FORM_FIRST = re.compile(
+    r"\(?(co|company|sdn|bhd|s/b|b\.?v|n\.?v|ltd|limited|gmbh)\b", re.IGNORECASE
+)
+
+
+def _starts_with_company_word(line: str) -> bool:
+    """``RESTAURANT SDN BHD``, ``CO. (M) SDN BHD``: the end of a name, not a name."""
+    if LEGAL_FORM_FIRST.match(line):
+        return True
+    match = COMPANY_WORDS.search(line)
+    return match is not None and not line[: match.start()].strip(" .(")
 
 
 def supplier_find(lines: list[str]) -> Field | None:
@@ -335,27 +524,45 @@ def supplier_find(lines: list[str]) -> Field | None:
 
     Among the first lines, one with a legal form or trade word (``SDN BHD``, ``B.V.``,
     ``Trading``) wins; otherwise the first line that is mostly letters, not all lower
-    case (a handwritten or stamped note), and no address, phone or heading.
+    case (a handwritten or stamped note), and no address, phone or heading. A name
+    broken over two lines is joined: a line ending in "&", or a line starting with
+    its legal form or trade word ("RESTAURANT SDN BHD") below an upper-case name.
     """
-    head = lines[:12]
+    head = [supplier_spelling(line) for line in lines[:12]]
     for index, line in enumerate(head):
         if (
             COMPANY_WORDS.search(line)
             and _letters(line) >= 4
             and not re.search(r"\b(jalan|jln|tel|reg|gst)\b", line, re.I)
+            and not COMPANY_NUMBER.search(line)
+            and not WEB_ADDRESS.search(line)
         ):
             name = supplier_clean(line)
-            if LEGAL_FORM_ONLY.match(name) and index > 0:
+            if index > 0 and (
+                LEGAL_FORM_ONLY.match(name)
+                or (_starts_with_company_word(name) and _name_like(head[index - 1]))
+            ):
                 name = f"{supplier_clean(head[index - 1])} {name}"
-            return Field(name, 0.8)
-    for line in head:
+            return Field(_joined(name, head, index), 0.8)
+    for index, line in enumerate(head):
         letters = _letters(line)
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
             continue
         if line == line.lower() or NOT_SUPPLIER.search(line):
             continue
-        return Field(supplier_clean(line), 0.5)
+        if COMPANY_NUMBER.search(line) or WEB_ADDRESS.search(line):
+            continue
+        return Field(_joined(supplier_clean(line), head, index), 0.5)
     return None
+
+
+def _joined(name: str, head: list[str], index: int) -> str:
+    """The name with its next line when it ends in "&" or "and"."""
+    if CONTINUED.search(name) and index + 1 < len(head):
+        following = head[index + 1]
+        if _name_like(following):
+            return f"{name} {supplier_clean(following)}"
+    return name
 
 
 # -- all together -----------------------------------------------------------------

@@ -487,11 +487,19 @@
     return null;
   }
 
+  // Renders overlap (polling, thumbnails, sending): each one reads the outbox
+  // asynchronously, so only the latest may write the list, or a stale read could
+  // show a sent document twice ("wordt verstuurd" beside "klaar") until the next render.
+  let renderGeneration = 0;
+
   async function renderDocuments() {
     const current = session();
     if (!current) return;
+    const generation = ++renderGeneration;
     const list = $("documents");
-    const waiting = (await outboxAll())
+    const stored = await outboxAll();
+    if (generation !== renderGeneration) return;
+    const waiting = stored
       .filter((item) => item.email === current.user.email)
       .sort((a, b) => b.created - a.created);
     const rows = waiting.map((item) => {
@@ -530,7 +538,9 @@
         signedOut(t("expired"));
         return;
       }
-      if (result.status === 200) {
+      // A list fetched while an upload is in flight may already hold the document
+      // that the outbox still shows as being sent; flush refreshes when it is done.
+      if (result.status === 200 && !flushing) {
         serverDocuments = result.data.results;
         await renderDocuments();
       }

@@ -331,7 +331,7 @@ def test_the_upload_shows_a_progress_bar(phone, active_scanner):
     expect(documents(phone).first).to_contain_text("wordt verstuurd")
     shot(phone, "progress")
     held[0].continue_()
-    expect(bar).to_be_hidden()
+    expect(bar).to_be_hidden(timeout=TIMEOUT)
     expect(documents(phone).first).to_contain_text("klaar", timeout=TIMEOUT)
 
 

@@ -44,7 +44,8 @@ def ready_document(name: str = "sroie-000.jpg") -> Document:
 
 
 def test_a_ready_receipt_is_read_and_its_text_and_fields_stored():
-    document = ready_document()
+    # Its "Total Sales (Inclusive of GST)" line is misread; cash less change finds it.
+    document = ready_document("sroie-003.jpg")
 
     pipeline.document_read(document_id=document.pk)
 
@@ -53,7 +54,7 @@ def test_a_ready_receipt_is_read_and_its_text_and_fields_stored():
     assert document.ocr_failure == ""
     assert "JOHOR" in document.text.upper()
     assert document.extracted_fields["date"]["value"] == "2018-12-25"
-    assert document.extracted_fields["total"]["value"] == "9.00"
+    assert document.extracted_fields["total"]["value"] == "80.90"
     assert document.extracted_fields["currency"]["value"] == "MYR"
     assert set(document.extracted_fields) <= set(FIELD_NAMES)
     assert document.status == Document.Status.READY
