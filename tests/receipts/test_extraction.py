@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from receipts import extraction
 from receipts.extraction import extract, lines_of
