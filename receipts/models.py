@@ -268,6 +268,9 @@ class DocumentEvent(models.Model):
     action = models.CharField(_("what"), max_length=30, choices=Action.choices)
     document_id = models.UUIDField(_("document"), db_index=True)
     voucher_label = models.CharField(_("voucher"), max_length=30, blank=True)
+    # What else the action did: a link records the voucher fields the document
+    # filled, {"filled": {"date": "2026-12-03", ...}}.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
 
     objects = DocumentEventQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -68,16 +68,30 @@ class PanelPage:
     has_next: bool
 
 
-def panel_queryset(*, show: str = PanelFilter.ALL) -> QuerySet[Document]:
+def panel_queryset(
+    *, show: str = PanelFilter.ALL, search: str = ""
+) -> QuerySet[Document]:
     """The company's documents for a panel filter, in the panel's order.
 
     The default order is served by the partial index ``receipts_document_panel``
     (company, newest first, outside the trash), the trash by
-    ``receipts_document_trash``.
+    ``receipts_document_trash``. ``search`` finds words in the note, the text read
+    from the document and the sender's name or e-mail address. The full text itself
+    is not loaded: the panel does not show it.
     """
-    documents = Document.objects.filter(
-        company=Company.objects.current()
-    ).select_related("uploaded_by", "voucher")
+    documents = (
+        Document.objects.filter(company=Company.objects.current())
+        .select_related("uploaded_by", "voucher")
+        .defer("text")
+    )
+    for word in search.split()[:10]:
+        documents = documents.filter(
+            Q(note__icontains=word)
+            | Q(text__icontains=word)
+            | Q(uploaded_by__email__icontains=word)
+            | Q(uploaded_by__first_name__icontains=word)
+            | Q(uploaded_by__last_name__icontains=word)
+        )
     if show == PanelFilter.TRASH:
         return documents.filter(deleted_at__isnull=False).order_by("-deleted_at", "-id")
     documents = documents.filter(deleted_at__isnull=True).order_by("-created_at", "-id")
@@ -89,7 +103,7 @@ def panel_queryset(*, show: str = PanelFilter.ALL) -> QuerySet[Document]:
 
 
 def document_panel_page(
-    *, show: str = PanelFilter.ALL, page: int = 1, per_page: int = 24
+    *, show: str = PanelFilter.ALL, page: int = 1, per_page: int = 24, search: str = ""
 ) -> PanelPage:
     """One page of the attachments panel: the company's documents, newest first.
 
@@ -99,7 +113,7 @@ def document_panel_page(
     first pages); no COUNT over the table: one row more than a page tells whether a
     next page exists.
     """
-    documents = panel_queryset(show=show)
+    documents = panel_queryset(show=show, search=search)
     page = max(page, 1)
     start = (page - 1) * per_page
     rows = list(

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -233,13 +234,21 @@ def idempotent_call(
 TRASH_DAYS = 30
 
 
-def _event(*, action: str, document_id: uuid.UUID, actor: User, voucher=None) -> None:
+def _event(
+    *,
+    action: str,
+    document_id: uuid.UUID,
+    actor: User,
+    voucher=None,
+    detail: dict | None = None,
+) -> None:
     DocumentEvent.objects.create(
         action=action,
         document_id=document_id,
         actor=actor,
         actor_email=actor.email,
         voucher_label=str(voucher) if voucher is not None else "",
+        detail=detail or {},
     )
 
 
@@ -247,12 +256,20 @@ def _locked(document: Document) -> Document:
     return Document.objects.select_for_update().get(pk=document.pk)
 
 
-def document_link(*, document: Document, voucher: "Voucher | None", by: User) -> None:
+def document_link(
+    *,
+    document: Document,
+    voucher: "Voucher | None",
+    by: User,
+    filled: dict[str, str] | None = None,
+) -> None:
     """Link a document to a saved voucher; a document has at most one voucher.
 
     Needs "Bijlagen koppelen en verwijderen". A voucher not saved yet (``None``) is
     refused with ``voucher_not_saved``; a document in the trash or linked to another
-    voucher with ``trashed`` / ``already_linked``.
+    voucher with ``trashed`` / ``already_linked``. ``filled`` (the voucher fields the
+    document filled, see :func:`voucher_fill_from_document`) goes into the audit
+    record of the link.
     """
     _require_link_permission(user=by)
     if voucher is None or voucher.pk is None:
@@ -287,8 +304,242 @@ def document_link(*, document: Document, voucher: "Voucher | None", by: User) ->
             document_id=locked.pk,
             actor=by,
             voucher=voucher,
+            detail={"filled": dict(filled or {})},
         )
     document.voucher = voucher
+
+
+# --- Filling a voucher from a document ---------------------------------------------
+
+# The voucher fields a document can fill, in the form's order.
+FILLABLE_FIELDS = ("date", "description", "amount", "vat_code")
+DUTCH_VAT_CODES = {Decimal("21"): "21", Decimal("9"): "9", Decimal("0"): "0"}
+
+
+class HeldBack:
+    """Why a field read from the document does not fill the voucher."""
+
+    LOW_CONFIDENCE = "low_confidence"
+    OTHER_CURRENCY = "other_currency"
+    CURRENCY_UNKNOWN = "currency_unknown"
+    NOT_A_DUTCH_RATE = "not_a_dutch_rate"
+
+
+@dataclass(frozen=True)
+class VoucherSuggestion:
+    """What a document offers a voucher: values per voucher field, as form strings.
+
+    ``values`` holds the fields it can fill; ``held_back`` the voucher fields it has
+    something for but will not fill, with the reason (:class:`HeldBack`).
+    """
+
+    values: dict[str, str]
+    held_back: dict[str, str]
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class VoucherFill:
+    """The voucher's values with its empty fields filled; ``filled`` says which."""
+
+    values: dict[str, str]
+    filled: dict[str, str]
+    suggestion: VoucherSuggestion
+
+
+def _field(fields: dict, name: str) -> tuple[str, float] | None:
+    entry = fields.get(name)
+    if not isinstance(entry, dict) or entry.get("value") in (None, ""):
+        return None
+    try:
+        confidence = float(entry.get("confidence", 0))
+    except (TypeError, ValueError):
+        confidence = 0.0
+    return str(entry["value"]), confidence
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def vat_code_from_amounts(*, total: Decimal, vat_amount: Decimal) -> str | None:
+    """The Dutch VAT code whose VAT on ``total`` is ``vat_amount`` (to the cent)."""
+    from vouchers.models import vat_of
+
+    if total <= 0 or vat_amount <= 0:
+        return None
+    for code in ("21", "9"):
+        if abs(vat_of(amount=total, vat_code=code) - vat_amount) <= Decimal("0.01"):
+            return code
+    return None
+
+
+def voucher_suggestion(*, document: Document) -> VoucherSuggestion:
+    """What the fields read from ``document`` would put into a voucher.
+
+    A field read with a confidence below ``RECEIPTS_FILL_MIN_CONFIDENCE`` fills
+    nothing. Date → date; supplier (and for an invoice its number) → description;
+    total → amount including VAT, only when the currency is the euro (a receipt in
+    ringgit puts no RM into a voucher in euros); VAT rate 21/9/0 → VAT code, or the
+    code whose VAT on the total is the VAT amount printed.
+    """
+    fields = document.extracted_fields or {}
+    minimum = settings.RECEIPTS_FILL_MIN_CONFIDENCE
+    usable: dict[str, str] = {}
+    low: set[str] = set()
+    for name in ("supplier", "date", "total", "vat_amount", "vat_rate", "currency"):
+        found = _field(fields, name)
+        if found is None:
+            continue
+        if found[1] >= minimum:
+            usable[name] = found[0]
+        else:
+            low.add(name)
+    invoice_number = _field(fields, "invoice_number")
+    if invoice_number and invoice_number[1] >= minimum:
+        usable["invoice_number"] = invoice_number[0]
+
+    values: dict[str, str] = {}
+    held: dict[str, str] = {}
+
+    if "date" in usable:
+        values["date"] = usable["date"]
+    elif "date" in low:
+        held["date"] = HeldBack.LOW_CONFIDENCE
+
+    supplier = usable.get("supplier", "")
+    number = usable.get("invoice_number", "")
+    if document.kind == Document.Kind.INVOICE and number:
+        values["description"] = (
+            _("%(supplier)s, invoice %(number)s")
+            % {"supplier": supplier, "number": number}
+            if supplier
+            else _("Invoice %(number)s") % {"number": number}
+        )[:200]
+    elif supplier:
+        values["description"] = supplier[:200]
+    elif "supplier" in low:
+        held["description"] = HeldBack.LOW_CONFIDENCE
+
+    currency = usable.get("currency", "")
+    total = _decimal(usable["total"]) if "total" in usable else None
+    if total is not None:
+        if currency == "EUR":
+            values["amount"] = str(total.quantize(Decimal("0.01")))
+        else:
+            held["amount"] = (
+                HeldBack.OTHER_CURRENCY if currency else HeldBack.CURRENCY_UNKNOWN
+            )
+    elif "total" in low:
+        held["amount"] = HeldBack.LOW_CONFIDENCE
+
+    rate = _decimal(usable["vat_rate"]) if "vat_rate" in usable else None
+    vat_amount = _decimal(usable["vat_amount"]) if "vat_amount" in usable else None
+    if rate is not None and rate in DUTCH_VAT_CODES:
+        values["vat_code"] = DUTCH_VAT_CODES[rate]
+    elif (
+        total is not None
+        and vat_amount is not None
+        and (code := vat_code_from_amounts(total=total, vat_amount=vat_amount))
+    ):
+        values["vat_code"] = code
+    elif rate is not None:
+        held["vat_code"] = HeldBack.NOT_A_DUTCH_RATE
+    elif {"vat_rate", "vat_amount"} & low:
+        held["vat_code"] = HeldBack.LOW_CONFIDENCE
+
+    return VoucherSuggestion(values=values, held_back=held, currency=currency)
+
+
+def _empty(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def voucher_fill(*, document: Document, values: dict) -> VoucherFill:
+    """Fill the empty voucher fields in ``values`` from ``document``; pure.
+
+    What the user typed is never overwritten: only a field that is empty (absent,
+    ``None`` or blank) takes the document's value.
+    """
+    suggestion = voucher_suggestion(document=document)
+    result = {name: value for name, value in values.items()}
+    filled: dict[str, str] = {}
+    for name in FILLABLE_FIELDS:
+        if name in suggestion.values and _empty(values.get(name)):
+            result[name] = suggestion.values[name]
+            filled[name] = suggestion.values[name]
+    return VoucherFill(values=result, filled=filled, suggestion=suggestion)
+
+
+def _check_linkable(*, document: Document, by: User) -> None:
+    _require_link_permission(user=by)
+    if document.deleted_at is not None:
+        raise ApplicationError(
+            _("This document is in the trash. Restore it first."),
+            code="trashed",
+            status_code=409,
+        )
+    if document.voucher_id is not None:
+        raise ApplicationError(
+            _(
+                "This document is already linked to another voucher. Unlink it "
+                "there first."
+            ),
+            code="already_linked",
+            status_code=409,
+        )
+
+
+def voucher_fill_from_document(
+    *, document: Document, values: dict, by: User
+) -> VoucherFill:
+    """ "+" on a voucher not saved yet: its empty fields from the document.
+
+    Nothing is saved: the bookkeeper checks the voucher, completes it and saves it
+    with "Opslaan", which links the document (:func:`voucher_create_with_document`).
+    Refused like a link: without "Bijlagen koppelen en verwijderen", for a document
+    in the trash or linked to a voucher already.
+    """
+    _check_linkable(document=document, by=by)
+    return voucher_fill(document=document, values=values)
+
+
+def _same(saved, suggested: str) -> bool:
+    if isinstance(saved, Decimal):
+        return saved == _decimal(suggested)
+    if hasattr(saved, "isoformat"):
+        return saved.isoformat() == suggested
+    return str(saved) == suggested
+
+
+def voucher_create_with_document(
+    *, document: Document, by: User, filled_fields=(), **fields
+) -> "Voucher":
+    """Save a new voucher and link ``document`` to it, in one transaction.
+
+    ``filled_fields`` are the fields the document filled when "+" was pressed; the
+    audit record of the link names those still holding the document's value. If the
+    link is refused the voucher is not saved and its number is given back.
+    """
+    from vouchers.services import voucher_create
+
+    _check_linkable(document=document, by=by)
+    suggestion = voucher_suggestion(document=document)
+    filled = {
+        name: suggestion.values[name]
+        for name in FILLABLE_FIELDS
+        if name in filled_fields
+        and name in suggestion.values
+        and _same(fields.get(name), suggestion.values[name])
+    }
+    with transaction.atomic():
+        voucher = voucher_create(**fields)
+        document_link(document=document, voucher=voucher, by=by, filled=filled)
+    return voucher
 
 
 def document_unlink(*, document: Document, by: User) -> None:

@@ -5,28 +5,37 @@ Thin views: the rules are in receipts.services. The panel polls itself with htmx
 reload; every change is a POST with CSRF that returns to the window.
 """
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mamut.errors import ApplicationError
 from receipts.models import Document
 from receipts.selectors import (
     PanelFilter,
+    document_fields,
     document_get_for_panel,
     document_panel_page,
 )
 from receipts.services import (
+    HeldBack,
     document_duplicate_dismiss,
     document_link,
     document_purge,
     document_restore,
     document_trash,
     document_unlink,
+    voucher_suggestion,
 )
 from users.access import allow
 from users.models import ScannerFunction
@@ -43,8 +52,97 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
+# The fields read from a document, as the panel and the detail label them.
+FIELD_LABELS = {
+    "supplier": gettext_lazy("Supplier"),
+    "date": gettext_lazy("Date"),
+    "total": gettext_lazy("Total"),
+    "vat_amount": gettext_lazy("VAT"),
+    "vat_rate": gettext_lazy("VAT rate"),
+    "currency": gettext_lazy("Currency"),
+    "invoice_number": gettext_lazy("Invoice number"),
+}
+# The voucher fields a document fills, as the voucher form labels them.
+VOUCHER_LABELS = {
+    "date": gettext_lazy("Date"),
+    "description": gettext_lazy("Description"),
+    "amount": gettext_lazy("Amount incl. VAT"),
+    "vat_code": gettext_lazy("VAT code"),
+}
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    label: str
+    value: str
+    confidence: int  # percent
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was read from a document, for the panel and the detail page."""
+
+    rows: list[ReadingRow]
+    notes: list[str]
+
+
+def _shown(name: str, value: str) -> str:
+    """A field's value as the language shows it: 23,45 and 3-12-2026 in Dutch."""
+    try:
+        if name in ("total", "vat_amount"):
+            return formats.localize(Decimal(value).quantize(Decimal("0.01")))
+        if name == "date":
+            date = datetime.date.fromisoformat(value)
+            return formats.date_format(date, "SHORT_DATE_FORMAT")
+    except (InvalidOperation, ValueError):
+        return value
+    if name == "vat_rate":
+        return f"{value} %"
+    return value
+
+
+def held_back_notes(document: Document) -> list[str]:
+    """Why fields read from the document will not fill a voucher, in words."""
+    suggestion = voucher_suggestion(document=document)
+    notes = []
+    for name, reason in suggestion.held_back.items():
+        if reason == HeldBack.OTHER_CURRENCY:
+            notes.append(
+                _("Amount in %(currency)s: not copied into a voucher in euros.")
+                % {"currency": suggestion.currency}
+            )
+        elif reason == HeldBack.CURRENCY_UNKNOWN:
+            notes.append(
+                _("Currency not recognised: the amount is not copied into a voucher.")
+            )
+        elif reason == HeldBack.NOT_A_DUTCH_RATE:
+            rate = document_fields(document=document).get("vat_rate", {})
+            notes.append(
+                _("VAT rate %(rate)s %%: not a Dutch rate, so no VAT code is filled.")
+                % {"rate": rate.get("value", "")}
+            )
+        else:
+            notes.append(
+                _("%(field)s: read with too little certainty, not copied.")
+                % {"field": VOUCHER_LABELS[name]}
+            )
+    return notes
+
+
+def document_reading(document: Document) -> Reading:
+    rows = [
+        ReadingRow(
+            label=str(FIELD_LABELS[name]),
+            value=_shown(name, str(entry.get("value", ""))),
+            confidence=round(float(entry.get("confidence") or 0) * 100),
+        )
+        for name, entry in document_fields(document=document).items()
+    ]
+    return Reading(rows=rows, notes=held_back_notes(document))
+
+
 def panel_context(request: HttpRequest, *, voucher, here: str = "") -> dict:
-    """What the panel template needs, from the query string (?show=, ?page=).
+    """What the panel template needs, from the query string (?show=, ?page=, ?q=).
 
     ``here`` is the window the panel sits in: its actions return there.
     """
@@ -52,10 +150,16 @@ def panel_context(request: HttpRequest, *, voucher, here: str = "") -> dict:
     show = request.GET.get("show", PanelFilter.ALL)
     if show not in PanelFilter.CHOICES:
         show = PanelFilter.ALL
-    panel = document_panel_page(show=show, page=_int(request.GET.get("page"), 1))
+    search = request.GET.get("q", "").strip()[:100]
+    panel = document_panel_page(
+        show=show, page=_int(request.GET.get("page"), 1), search=search
+    )
+    for document in panel.documents:
+        document.reading = document_reading(document)
     return {
         "panel": panel,
         "show": show,
+        "search": search,
         "voucher": voucher,
         "may_link": request.user.has_perm(LINK),
         "here": here,
@@ -92,6 +196,7 @@ def attachment_detail(request: HttpRequest, document_id) -> HttpResponse:
             "document": document,
             "pages": list(document.pages.all()),
             "history": list(document.status_changes.all()),
+            "reading": document_reading(document),
             "may_link": request.user.has_perm(LINK),
             "back": _back(request),
         },

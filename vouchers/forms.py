@@ -15,7 +15,11 @@ class VoucherForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount incl. VAT"), max_digits=12, decimal_places=2
     )
-    vat_code = forms.ChoiceField(label=_("VAT code"), choices=Voucher.VatCode.choices)
+    # A new voucher starts empty, VAT code included: a document linked with "+" fills
+    # only the fields left empty, and a default would count as typed.
+    vat_code = forms.ChoiceField(
+        label=_("VAT code"), choices=[("", "---------"), *Voucher.VatCode.choices]
+    )
     cost_account = forms.ModelChoiceField(
         label=_("Cost account"),
         queryset=Account.objects.filter(kind=Account.Kind.COST),

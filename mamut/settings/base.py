@@ -347,6 +347,9 @@ RECEIPTS_OCR_LANGUAGES = env.str("RECEIPTS_OCR_LANGUAGES", default="eng")
 RECEIPTS_OCR_PSM = env.int("RECEIPTS_OCR_PSM", default=4)
 RECEIPTS_OCR_SOFT_TIME_LIMIT = env.int("RECEIPTS_OCR_SOFT_TIME_LIMIT", default=60)
 RECEIPTS_OCR_TIME_LIMIT = env.int("RECEIPTS_OCR_TIME_LIMIT", default=90)
+# Linking a document fills a voucher's empty fields only from fields read with at least
+# this confidence (0..1).
+RECEIPTS_FILL_MIN_CONFIDENCE = env.float("RECEIPTS_FILL_MIN_CONFIDENCE", default=0.5)
 
 # Phone sign-in: failed attempts allowed per e-mail address and per IP in the window.
 MOBILE_SIGNIN_MAX_PER_EMAIL = env.int("MOBILE_SIGNIN_MAX_PER_EMAIL", default=5)

@@ -12,7 +12,7 @@ from knox.models import AuthToken
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
-from tests.receipts.factories import jpeg_bytes, mobile_user
+from tests.receipts.factories import dutch_receipt_jpeg, jpeg_bytes, mobile_user
 from tests.screens import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,14 +20,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YELLOW = "rgb(242, 194, 0)"
 
 
-def _send_from_the_phone(user, note: str) -> None:
+def _send_from_the_phone(user, note: str, photo: bytes | None = None) -> None:
     """What the phone does: a signed-in upload to the mobile API."""
     _instance, token = AuthToken.objects.create(user)
     phone = APIClient()
     phone.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     response = phone.post(
         "/api/v1/receipts/",
-        {"kind": "receipt", "note": note, "file": [io.BytesIO(jpeg_bytes())]},
+        {"kind": "receipt", "note": note, "file": [io.BytesIO(photo or jpeg_bytes())]},
         format="multipart",
         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
     )
@@ -38,10 +38,7 @@ def _border(locator) -> str:
     return locator.evaluate("element => getComputedStyle(element).borderTopColor")
 
 
-def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
-    page, live_server, active_scanner, superuser, admin_password
-):
-    anna = mobile_user(email="anna@example.com", first_name="Anna")
+def _voucher_entry(page, live_server, superuser, admin_password) -> None:
     page.goto(live_server.url + "/")
     page.get_by_label("E-mailadres").fill(superuser.email)
     page.get_by_label("Wachtwoord").fill(admin_password)
@@ -49,6 +46,13 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name="Inboeken"
     ).click()
+
+
+def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
+    page, live_server, active_scanner, superuser, admin_password
+):
+    anna = mobile_user(email="anna@example.com", first_name="Anna")
+    _voucher_entry(page, live_server, superuser, admin_password)
     panel = page.get_by_role("region", name="Bijlagen Visma Mobile Scanner")
     expect(panel.get_by_text("Geen documenten.")).to_be_visible()
     shot(page, "1-empty-panel")
@@ -64,9 +68,12 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     assert _border(document) == YELLOW
     shot(page, "2-arrived-yellow")
 
-    # "+" before the voucher is saved says to save it first.
+    # "+" before the voucher is saved fills the new voucher from what was read (from
+    # a blank photo: nothing) and links the document once the voucher is saved.
     document.get_by_role("button", name="Koppelen aan deze boeking").click()
-    expect(page.get_by_role("status")).to_contain_text("Sla eerst de boeking op")
+    waiting = page.get_by_text("wordt gekoppeld zodra u deze boeking opslaat")
+    expect(waiting).to_be_visible()
+    expect(page.get_by_text("Er is niets ingevuld uit het document")).to_be_visible()
 
     # A new voucher, saved with "Opslaan", then "+".
     page.get_by_role("toolbar").get_by_role("button", name="Nieuw", exact=True).click()
@@ -110,3 +117,44 @@ def test_a_document_from_the_phone_is_linked_unlinked_deleted_and_restored(
     panel.get_by_role("link", name="Alle").click()
     expect(document).to_be_visible()
     shot(page, "7-restored")
+
+
+def test_a_read_receipt_fills_the_new_voucher_and_is_linked_when_it_is_saved(
+    page, live_server, active_scanner, superuser, admin_password
+):
+    """Tesseract reads the receipt sent from the phone; "+" on the new voucher fills
+    the fields left empty (a typed description stays) and "Opslaan" links it."""
+    anna = mobile_user(email="anna@example.com", first_name="Anna")
+    _voucher_entry(page, live_server, superuser, admin_password)
+    panel = page.get_by_role("region", name="Bijlagen Visma Mobile Scanner")
+
+    _send_from_the_phone(anna, "Gebak", photo=dutch_receipt_jpeg())
+    document = panel.get_by_role("article", name=re.compile("Kassabon van Anna"))
+    read = document.get_by_role("definition").filter(has_text="Bakkerij De Korenaar")
+    expect(read).to_be_visible(timeout=30_000)
+    expect(document.get_by_text("23,45")).to_be_visible()
+    expect(document.get_by_text("Leverancier")).to_be_visible()
+    shot(page, "1-read")
+
+    page.get_by_label("Omschrijving").fill("Gebak voor het team")
+    document.get_by_role("button", name="Koppelen aan deze boeking").click()
+    expect(page.get_by_text("Ingevuld uit het document: Datum, Bedrag")).to_be_visible()
+    expect(page.get_by_label("Datum")).to_have_value("2026-12-03")
+    expect(page.get_by_label("Omschrijving")).to_have_value("Gebak voor het team")
+    expect(page.get_by_label("Bedrag incl. btw")).to_have_value("23.45")
+    expect(page.get_by_label("Btw-code")).to_have_value("21")
+    shot(page, "2-filled")
+
+    page.get_by_label("Kostenrekening").select_option(
+        label="4500 Reis- en verblijfkosten"
+    )
+    page.get_by_label("Betaalrekening").select_option(label="1100 Bank")
+    page.get_by_role("toolbar").get_by_role(
+        "button", name="Opslaan", exact=True
+    ).click()
+    expect(page.get_by_role("heading", name="Boeking 2026-1")).to_be_visible()
+    expect(page.get_by_label("Bedrag incl. btw")).to_have_value("23.45")
+    expect(page.get_by_label("Omschrijving")).to_have_value("Gebak voor het team")
+    expect(document.get_by_text("Gekoppeld aan boeking 2026-1")).to_be_visible()
+    assert _border(document) != YELLOW
+    shot(page, "3-saved-and-linked")

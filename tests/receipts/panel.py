@@ -9,6 +9,17 @@ from receipts.services import IncomingPage, document_receive
 from tests.receipts.factories import jpeg_bytes
 from users.models import Company, User
 
+# What the reading step stores for the generated Dutch receipt (see test_extraction).
+READ = {
+    "supplier": {"value": "Bakkerij De Korenaar B.V.", "confidence": 0.8},
+    "date": {"value": "2026-12-03", "confidence": 0.9},
+    "total": {"value": "23.45", "confidence": 0.75},
+    "vat_amount": {"value": "4.07", "confidence": 0.8},
+    "vat_rate": {"value": "21", "confidence": 0.85},
+    "currency": {"value": "EUR", "confidence": 0.9},
+    "invoice_number": {"value": "F2026-0042", "confidence": 0.8},
+}
+
 
 def received(user: User, *, note: str = "", color: str = "white") -> Document:
     """A document sent as the phone does, then processed as the worker would."""

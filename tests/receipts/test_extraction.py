@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from receipts import extraction
 from receipts.extraction import extract, lines_of
+from tests.receipts.factories import dutch_receipt_jpeg
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sroie"
 
@@ -299,20 +300,6 @@ needs_tesseract = pytest.mark.skipif(
     reason="tesseract is not installed (apt-get install tesseract-ocr "
     "tesseract-ocr-nld tesseract-ocr-eng)",
 )
-
-
-def dutch_receipt_jpeg() -> bytes:
-    font = ImageFont.truetype("DejaVuSans.ttf", 30)
-    image = Image.new("L", (700, 560), 255)
-    draw = ImageDraw.Draw(image)
-    lines = ["Bakkerij De Korenaar B.V.", "Dorpsstraat 12, Ons Dorp",
-             "Datum 03-12-2026", "Krentenbollen 19,38", "BTW 21% € 4,07",
-             "Totaal € 23,45", "Factuurnummer F2026-0042"]  # fmt: skip
-    for row, line in enumerate(lines):
-        draw.text((30, 30 + row * 70), line, font=font, fill=0)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
-    return buffer.getvalue()
 
 
 @needs_tesseract
