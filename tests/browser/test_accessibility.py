@@ -61,6 +61,11 @@ class Axe:
 
     def check(self, page, name: str) -> None:
         page.wait_for_load_state()
+        # The attachments panel renews itself every 3 s: no swap in the middle of a run.
+        page.evaluate(
+            """() => document.body.addEventListener(
+                 "htmx:beforeRequest", event => event.preventDefault())"""
+        )
         if not page.evaluate("typeof window.axe === 'object'"):
             page.add_script_tag(path=str(self.script))
         results = page.evaluate(
