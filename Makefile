@@ -29,7 +29,13 @@ run: messages
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: messages
+# axe-core for the accessibility browser tests, exactly as package-lock.json pins it
+# (needs node and npm; node_modules/ is not committed).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: messages node_modules/axe-core/axe.min.js
 	mkdir -p var/static
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -51,4 +57,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var/static .pytest_cache
+	rm -rf $(VENV) var/static .pytest_cache node_modules
