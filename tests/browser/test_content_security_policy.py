@@ -52,7 +52,8 @@ class Problems:
             lambda message: (
                 message.type == "error"
                 and self.found.append(
-                    f"console: {message.text} ({message.location.get('url')} on {page.url})"
+                    f"console: {message.text} "
+                    f"({message.location.get('url')} on {page.url})"
                 )
             ),
         )
