@@ -22,6 +22,13 @@ from users.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def no_text_recognition(settings):
+    """Documents are processed in-process here; reading them is not what is tested."""
+    settings.RECEIPTS_OCR_ENABLED = False
+
+
 # Reported to Python from every document the context opens, before its scripts run.
 WATCH_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
