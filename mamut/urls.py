@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mamut import views
 from users.forms import EmailAuthenticationForm
@@ -28,7 +28,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/v1/docs/",
-        SpectacularSwaggerView.as_view(url_name="schema"),
+        # The split view serves its start script as a file (?script): no inline script.
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
         name="api-docs",
     ),
     path("django-admin/", admin.site.urls),

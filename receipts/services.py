@@ -32,6 +32,7 @@ from receipts.models import (
 )
 from users.models import Company, ScannerFunction, User
 from users.selectors import mobile_registration_active
+from users.throttling import sign_in_succeeded
 
 if TYPE_CHECKING:
     from vouchers.models import Voucher
@@ -754,6 +755,7 @@ def phone_sign_in(
             code="invalid_credentials",
             status_code=401,
         )
+    sign_in_succeeded(request, email=email)
     phone_access_check(user=user)
     instance, token = AuthToken.objects.create(user)
     MobileDevice.objects.create(token=instance, name=device_name[:100])

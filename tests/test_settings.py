@@ -148,3 +148,59 @@ def test_without_a_bucket_media_stay_on_the_local_disk():
     storage = default_storage_setting()
 
     assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+SECURITY_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+print(json.dumps({
+    "session_secure": settings.SESSION_COOKIE_SECURE,
+    "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
+    "session_samesite": settings.SESSION_COOKIE_SAMESITE,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "csrf_samesite": settings.CSRF_COOKIE_SAMESITE,
+    "language_secure": settings.LANGUAGE_COOKIE_SECURE,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "middleware": settings.MIDDLEWARE,
+    "backends": settings.AUTHENTICATION_BACKENDS,
+    "policy": policy,
+}))
+"""
+
+
+def test_production_cookies_csp_and_sign_in_throttling():
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="mamut.settings.production",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="scanner.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SECURITY_PROBE],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(result.stdout)
+
+    assert found["session_secure"] and found["session_httponly"]
+    assert found["session_samesite"] == "Lax"
+    assert found["csrf_secure"] and found["csrf_samesite"] == "Lax"
+    assert found["language_secure"]
+    assert found["hsts"] > 0 and found["ssl_redirect"]
+    assert "csp.middleware.CSPMiddleware" in found["middleware"]
+    assert "django.middleware.csrf.CsrfViewMiddleware" in found["middleware"]
+    assert found["middleware"][-1] == "axes.middleware.AxesMiddleware"
+    assert found["backends"][0] == "axes.backends.AxesStandaloneBackend"
+    policy = found["policy"]
+    for directive in ("script-src", "style-src", "default-src"):
+        assert policy[directive] == ["'self'"], directive
+    assert not any(
+        "unsafe" in source for sources in policy.values() for source in sources
+    )
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]

@@ -43,6 +43,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "knox",
     "django_guid",
+    "axes",
+    "csp",
 ]
 LOCAL_APPS = [
     "users",
@@ -56,6 +58,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "mamut.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in lockout into the sign-in page or a 429 for the API.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -102,6 +107,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Paths that authenticate on their own (API tokens) or must answer anonymous callers.
 LOGIN_EXEMPT_PATH_PREFIXES = ("/api/", "/m/", "/healthz", "/static/", "/i18n/")
 
+# Axes first: it refuses a locked-out e-mail address or IP before the password is
+# checked. Every caller of authenticate() passes the request (axes needs it).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
@@ -111,6 +123,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in throttling (django-axes) ----------------------------------------------
+
+# Failed sign-ins (web page, Django admin and phone API alike) for one e-mail address,
+# and from one IP address, before that address is locked out for the lockout time. A
+# successful sign-in resets the e-mail address's count.
+LOGIN_MAX_FAILURES_PER_EMAIL = env.int("LOGIN_MAX_FAILURES_PER_EMAIL", default=5)
+LOGIN_MAX_FAILURES_PER_IP = env.int("LOGIN_MAX_FAILURES_PER_IP", default=30)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Reverse proxies in front of the application that append to X-Forwarded-For; 0 trusts
+# only REMOTE_ADDR (the client's address when nothing sits in between).
+LOGIN_TRUSTED_PROXY_COUNT = env.int("LOGIN_TRUSTED_PROXY_COUNT", default=0)
+
+AXES_HANDLER = "users.throttling.SignInAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES_PER_EMAIL
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# The sign-in form's field, and the key axes files the tried address under (its own
+# default, the user model's USERNAME_FIELD, differs from what authenticate() gets).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "users.throttling.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "users.throttling.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+
+# --- Cookies, CSRF and the Content-Security-Policy ------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF token from the cookie: every form carries it.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere, no eval: every script and stylesheet is a static
+# file of the project. The phone app shows its unsent pages from blob: URLs and
+# fetches the API of its own origin; its service worker comes from /m/sw.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "blob:", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # --- Internationalisation -------------------------------------------------------------
 

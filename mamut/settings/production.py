@@ -19,10 +19,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
+# Cookies only over HTTPS; HttpOnly, SameSite=Lax and the CSP come from base.py.
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "DENY"
+LANGUAGE_COOKIE_SECURE = True
 
 # One JSON object a line, for the log collector; DJANGO_LOG_FORMAT=plain to read it.
 LOGGING = logging_config(env.str("DJANGO_LOG_FORMAT", default="json"))

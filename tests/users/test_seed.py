@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from users.models import Company, Employee, User
 
@@ -16,7 +17,11 @@ def test_seed_creates_company_five_employees_and_superuser(settings):
 
     assert Company.objects.count() == 1
     assert Employee.objects.count() == 5
-    admin = authenticate(username="admin@example.com", password="demo-pass-123")
+    admin = authenticate(
+        RequestFactory().post("/accounts/login/"),
+        username="admin@example.com",
+        password="demo-pass-123",
+    )
     assert admin is not None and admin.is_superuser
 
 
