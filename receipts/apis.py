@@ -272,6 +272,8 @@ class ReceiptListApi(APIView):
                 (415, "unsupported_media_type"),
                 (422, "idempotency_key_reused"),
                 (429, "throttled"),
+                (503, "storage_unavailable"),
+                (507, "storage_full"),
                 *AUTH_ERRORS,
             ),
         },
