@@ -107,7 +107,7 @@ class WebProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        wait_until(self._answers, 60, "gunicorn")
+        wait_until(self._answers, 180, "gunicorn")
         return self
 
     def _answers(self) -> bool:
