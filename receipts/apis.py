@@ -489,6 +489,7 @@ class TokenApi(APIView):
                 (403, "service_inactive"),
                 (403, "not_registered"),
                 (403, "permission_denied"),
+                (413, "too_large"),
                 (429, "throttled"),
             ),
         },
