@@ -200,7 +200,8 @@ class WorkerProcess:
         self.process: subprocess.Popen | None = None
         self.log = open(BASE_DIR / "var" / "celery-worker-test.log", "ab")  # noqa: SIM115
 
-    def start(self) -> "WorkerProcess":
+    def start(self, *, wait: bool = True) -> "WorkerProcess":
+        """Start the worker; with ``wait`` (the default) return once it answers."""
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -222,12 +223,13 @@ class WorkerProcess:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        _wait_for_worker(self.process, env=self.env)
+        if wait:
+            _wait_for_worker(self.process, env=self.env)
         return self
 
-    def restart(self) -> "WorkerProcess":
+    def restart(self, *, wait: bool = True) -> "WorkerProcess":
         self.stop()
-        return self.start()
+        return self.start(wait=wait)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -265,7 +267,7 @@ def celery_worker_process(transactional_db, settings) -> Iterator[WorkerProcess]
 
 
 def _wait_for_worker(
-    process: subprocess.Popen, *, env: dict[str, str], timeout: float = 90
+    process: subprocess.Popen, *, env: dict[str, str], timeout: float = 180
 ) -> None:
     """Until the worker answers a ping over its own broker (``celery inspect``)."""
     deadline = time.monotonic() + timeout

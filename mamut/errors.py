@@ -7,7 +7,13 @@ with field errors under ``"fields"`` where relevant. Codes are part of the API;
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -72,6 +78,19 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
             body["fields"] = exc.fields
         set_rollback()
         return Response(body, status=exc.status_code, headers=exc.headers)
+    if isinstance(exc, SuspiciousOperation):
+        # Django's limits on a request body (DATA_UPLOAD_MAX_*), met while parsing.
+        if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+            exc = ApplicationError(
+                _("The request is larger than allowed."),
+                code="too_large",
+                status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        else:
+            exc = ApplicationError(
+                _("The request could not be read."), code="bad_request"
+            )
+        return api_exception_handler(exc, context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

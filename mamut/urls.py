@@ -34,3 +34,6 @@ urlpatterns = [
     ),
     path("django-admin/", admin.site.urls),
 ]
+
+handler404 = "mamut.views.page_not_found"
+handler500 = "mamut.views.server_error"

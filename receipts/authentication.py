@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
+from rest_framework import exceptions
 
 from receipts.models import MobileDevice
 
@@ -16,6 +17,11 @@ class PhoneTokenAuthentication(TokenAuthentication):
     """Knox token authentication that also records when each phone was last used."""
 
     def authenticate_credentials(self, token: bytes):
+        try:
+            token.decode("utf-8")
+        except UnicodeDecodeError:
+            # Knox decodes it unguarded: a header that is not UTF-8 is no token.
+            raise exceptions.AuthenticationFailed() from None
         user, auth_token = super().authenticate_credentials(token)
         now = timezone.now()
         MobileDevice.objects.filter(

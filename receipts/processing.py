@@ -651,8 +651,8 @@ def build_bundle(
 
     An image becomes one page showing its preview (already oriented and without
     metadata; the JPEG is embedded as it is, not encoded again), fitted into A4. A PDF
-    contributes all its pages, copied from the original. Only one original is open
-    at a time.
+    contributes all its pages, what they show drawn from the original (without
+    actions, JavaScript or annotations). Only one original is open at a time.
     """
     bundle = pdfium.PdfDocument.new()
     try:
@@ -661,7 +661,7 @@ def build_bundle(
                 with _stream(original) as stream:
                     source_pdf = pdfium.PdfDocument(stream)
                     try:
-                        bundle.import_pages(source_pdf)
+                        _import_pdf_content(bundle, source_pdf)
                     finally:
                         source_pdf.close()
                 continue
@@ -679,6 +679,40 @@ def build_bundle(
         bundle.close()
     dest.seek(0)
     return page_count
+
+
+def _import_pdf_content(bundle: pdfium.PdfDocument, source: pdfium.PdfDocument) -> None:
+    """Every page of ``source`` added to ``bundle`` with only what it shows.
+
+    A page is drawn as a form XObject on a new page of the same boxes and turn, not
+    copied whole: its actions (``/AA``, JavaScript), annotations, links and form
+    fields stay behind, so the bundle that people download runs nothing.
+    """
+    for index in range(len(source)):
+        page = source[index]
+        try:
+            mediabox, cropbox = page.get_mediabox(), page.get_cropbox()
+            rotation = page.get_rotation()
+        finally:
+            page.close()
+        xobject = pdfium.raw.FPDF_NewXObjectFromPage(bundle.raw, source.raw, index)
+        if not xobject:
+            raise ValueError(f"PDF page {index + 1} cannot be copied")
+        try:
+            form = pdfium.raw.FPDF_NewFormObjectFromXObject(xobject)
+            new_page = bundle.new_page(
+                mediabox[2] - mediabox[0], mediabox[3] - mediabox[1]
+            )
+            try:
+                new_page.set_mediabox(*mediabox)
+                new_page.set_cropbox(*cropbox)
+                new_page.set_rotation(rotation)
+                pdfium.raw.FPDFPage_InsertObject(new_page.raw, form)
+                new_page.gen_content()
+            finally:
+                new_page.close()
+        finally:
+            pdfium.raw.FPDF_CloseXObject(xobject)
 
 
 def process_document(originals: Sequence[Source]) -> DocumentResult:

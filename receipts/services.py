@@ -1,5 +1,6 @@
 """Every write of the receipts app."""
 
+import errno
 import hashlib
 import logging
 import uuid
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -138,30 +140,81 @@ def document_receive(
     file_types = [FILE_TYPES[processing.detect_kind(page.file)] for page in pages]
     hashes = list(page_hashes) if page_hashes else [page_sha256(p) for p in pages]
 
-    with transaction.atomic():
-        document = Document.objects.create(
-            company=Company.objects.current(),
-            uploaded_by=user,
-            kind=kind,
-            note=note,
-            captured_at=captured_at,
-            size_bytes=sum(page.size for page in pages),
-        )
-        for number, (page, file_type, sha) in enumerate(
-            zip(pages, file_types, hashes, strict=True), start=1
-        ):
-            record = DocumentPage(
-                document=document,
-                number=number,
-                file_type=file_type,
-                size_bytes=page.size,
-                sha256=sha,
+    document: Document | None = None
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                company=Company.objects.current(),
+                uploaded_by=user,
+                kind=kind,
+                note=note,
+                captured_at=captured_at,
+                size_bytes=sum(page.size for page in pages),
             )
-            record.original.save("original", File(page.file), save=False)
-            record.save()
-        StatusChange.objects.create(document=document, status=document.status)
-        transaction.on_commit(lambda: _queue_processing(document.pk))
+            for number, (page, file_type, sha) in enumerate(
+                zip(pages, file_types, hashes, strict=True), start=1
+            ):
+                record = DocumentPage(
+                    document=document,
+                    number=number,
+                    file_type=file_type,
+                    size_bytes=page.size,
+                    sha256=sha,
+                )
+                record.original.save("original", File(page.file), save=False)
+                record.save()
+            StatusChange.objects.create(document=document, status=document.status)
+            transaction.on_commit(lambda: _queue_processing(document.pk))
+    except OSError as error:
+        # The rows are rolled back; remove what was written, so nothing is half-saved.
+        _files_remove(document)
+        raise storage_error(error) from error
+    except BaseException:
+        _files_remove(document)
+        raise
     return document
+
+
+#: ``Retry-After`` of an upload refused because the storage failed, in seconds.
+STORAGE_RETRY_AFTER = 120
+
+
+def storage_error(error: OSError) -> ApplicationError:
+    """The answer to an upload whose original could not be written.
+
+    A full disk (or quota) is 507 ``storage_full``, any other storage fault 503
+    ``storage_unavailable``; both tell the app when to send it again.
+    """
+    logger.error("Could not store an upload: %r", error)
+    headers = {"Retry-After": str(STORAGE_RETRY_AFTER)}
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return ApplicationError(
+            _("The server's storage is full. The app sends the document again later."),
+            code="storage_full",
+            status_code=507,
+            headers=headers,
+        )
+    return ApplicationError(
+        _("The document could not be stored. The app sends it again later."),
+        code="storage_unavailable",
+        status_code=503,
+        headers=headers,
+    )
+
+
+def _files_remove(document: Document | None) -> None:
+    """Remove every file written for a document that was not received after all,
+    a partly written one too (the storage may fail in the middle of a file)."""
+    if document is None:
+        return
+    folder = f"documents/{document.pk}"
+    try:
+        if not default_storage.exists(folder):
+            return
+        for name in default_storage.listdir(folder)[1]:
+            default_storage.delete(f"{folder}/{name}")
+    except OSError:  # the storage is failing anyway; log what is left behind
+        logger.warning("Could not remove the files of %s after a failed upload", folder)
 
 
 def _queue_processing(document_id: uuid.UUID) -> None:

@@ -1,20 +1,49 @@
 """Celery tasks of the receipts app: take ids, call the pipeline, own retries."""
 
+import errno
 import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, connections
 from django.utils.translation import gettext_lazy as _
 
 from receipts import pipeline, services
 
 logger = logging.getLogger(__name__)
 
-# Passing faults of the storage or the database: retried with backoff.
-TRANSIENT = (OSError, DatabaseError)
+# Passing faults of the storage or the database: retried with backoff. A connection
+# that the database server closed (a restart) raises InterfaceError on its next use.
+TRANSIENT = (OSError, DatabaseError, InterfaceError)
 MAX_RETRIES = 5
+
+
+def _max_retries() -> int:
+    return getattr(settings, "RECEIPTS_PROCESSING_MAX_RETRIES", MAX_RETRIES)
+
+
+def _forget_broken_connections() -> None:
+    """Drop database connections that a fault left unusable (the server restarted),
+    so the next query of this worker opens a fresh one instead of failing on the
+    dead one. A connection inside a transaction is left to its owner."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block or connection.connection is None:
+            continue
+        if not connection.is_usable():
+            connection.close()
+
+
+def _storage_failure(error: BaseException) -> tuple[str, object]:
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "storage_full", _(
+            "The server's storage is full, so the document could not be processed. "
+            "The original is kept; ask your administrator."
+        )
+    return "storage_unavailable", _(
+        "The document could not be stored. Send it again later, or ask "
+        "your administrator."
+    )
 
 
 @shared_task(
@@ -35,20 +64,21 @@ def document_process(self, document_id: str) -> None:
             detail=_("Processing took too long. Send the photo again."),
         )
     except TRANSIENT as error:
-        if self.request.retries >= MAX_RETRIES:
+        _forget_broken_connections()
+        if self.request.retries >= _max_retries():
             logger.exception("Giving up on document %s", document_id)
-            pipeline.document_fail(
-                document_id=document_id,
-                code="storage_unavailable",
-                detail=_(
-                    "The document could not be stored. Send it again later, or ask "
-                    "your administrator."
-                ),
-            )
+            code, detail = _storage_failure(error)
+            pipeline.document_fail(document_id=document_id, code=code, detail=detail)
             return
-        pipeline.document_processing_interrupted(document_id=document_id)
+        logger.warning("Document %s will be retried: %r", document_id, error)
+        try:
+            pipeline.document_processing_interrupted(document_id=document_id)
+        except TRANSIENT:  # still down: the attempt stays counted, the retry runs
+            _forget_broken_connections()
         raise self.retry(
-            exc=error, countdown=min(2**self.request.retries, 60)
+            exc=error,
+            countdown=min(2**self.request.retries, 60),
+            max_retries=_max_retries(),
         ) from error
 
 
@@ -68,6 +98,7 @@ def document_read(self, document_id: str) -> None:
     except SoftTimeLimitExceeded:
         pipeline.document_read_fail(document_id=document_id, reason="timeout")
     except TRANSIENT as error:
+        _forget_broken_connections()
         if self.request.retries >= self.max_retries:
             logger.exception("Giving up reading document %s", document_id)
             pipeline.document_read_fail(

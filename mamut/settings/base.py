@@ -97,6 +97,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A kept connection is checked before it is reused: after a database restart the web
+# and worker processes reconnect instead of failing on a dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Authentication -------------------------------------------------------------------
 
@@ -302,7 +305,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mamut.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "receipts.authentication.PhoneTokenAuthentication"
     ],
@@ -404,6 +407,9 @@ RECEIPTS_USER_QUOTA_BYTES = env.int("RECEIPTS_USER_QUOTA_BYTES", default=2_000_0
 RECEIPTS_PROCESSING_MAX_ATTEMPTS = env.int(
     "RECEIPTS_PROCESSING_MAX_ATTEMPTS", default=3
 )
+# Processing that met a storage or database fault is retried this many times (after
+# 1, 2, 4, ... seconds) before the document ends failed with the reason.
+RECEIPTS_PROCESSING_MAX_RETRIES = env.int("RECEIPTS_PROCESSING_MAX_RETRIES", default=5)
 # Documents still received or processing after this many seconds are queued again.
 RECEIPTS_SWEEP_AFTER_SECONDS = env.int("RECEIPTS_SWEEP_AFTER_SECONDS", default=120)
 

@@ -148,8 +148,25 @@ def test_the_task_retries_a_full_disk_and_then_fails_with_a_clear_code(monkeypat
 
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
-    assert document.failure_code == "storage_unavailable"
+    assert document.failure_code == "storage_full"
     assert document.processing_attempts <= 1  # retries are not counted as crashes
+
+
+def test_the_task_retries_a_broken_storage_and_then_fails_with_a_clear_code(
+    monkeypatch,
+):
+    document = receive(receipt())
+
+    def broken(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(default_storage, "save", broken)
+    document_process.apply(args=[str(document.pk)])
+
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert document.failure_code == "storage_unavailable"
+    assert document.pages.get().original  # the original is kept
 
 
 def test_the_sweeper_processes_what_waited_too_long(settings):

@@ -662,3 +662,37 @@ def test_perceptual_hash_is_256_bits_of_hex_and_stable():
     assert len(first) == 64
     int(first, 16)
     assert processing.perceptual_hash(scan.copy()) == first
+
+
+def test_pdf_with_javascript_is_bundled_without_it_and_still_shows_its_page():
+    from tests.hostile_files import pdf_with_javascript
+
+    original = pdf_with_javascript()
+    assert b"/AA" in original and b"/JavaScript" in original
+
+    with processing.process_document([original]) as document:
+        bundle = document.bundle.read()
+
+    for marker in (b"/JS", b"/JavaScript", b"/AA", b"/OpenAction", b"app.alert"):
+        assert marker not in bundle
+    pdf = pdfium.PdfDocument(bundle)
+    shown = pdf[0].render(scale=1).to_pil()
+    assert shown.size == (300, 400)
+    assert near(colour_at(shown, 0.3, 0.2), (0, 0, 0))  # the black bar it draws
+    assert near(colour_at(shown, 0.5, 0.9), WHITE)
+    pdf.close()
+
+
+def test_a_turned_pdf_page_keeps_its_turn_in_the_bundle():
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 400)
+    writer.pages[0].rotate(90)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    with processing.process_document([buffer.getvalue()]) as document:
+        pdf = pdfium.PdfDocument(document.bundle.read())
+
+    assert pdf[0].get_rotation() == 90
+    assert tuple(round(v) for v in pdf[0].get_size()) == (400, 200)
+    pdf.close()

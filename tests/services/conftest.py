@@ -1,8 +1,11 @@
 """Processes the outage tests start and stop themselves: Redis, gunicorn, a worker."""
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,7 +103,7 @@ class WebProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> "WebProcess":
+    def start(self, timeout: float = 180) -> "WebProcess":
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -143,3 +146,100 @@ def private_redis(tmp_path: Path) -> Iterator[RedisProcess]:
     redis = RedisProcess(free_port(), tmp_path).start()
     yield redis
     redis.stop()
+
+
+class PostgresProcess:
+    """A PostgreSQL server of this test alone, that the test may restart.
+
+    Never the shared cluster: a fresh one made with ``initdb`` in a temporary folder,
+    run as the ``postgres`` user (PostgreSQL refuses to run as root), on loopback,
+    trusting local connections.
+    """
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.root = Path(tempfile.mkdtemp(prefix="mamut-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+        self.bin = self._bin_dir()
+
+    @staticmethod
+    def _bin_dir() -> Path:
+        versions = sorted(
+            Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+            key=lambda path: int(path.parent.parent.name),
+        )
+        if not versions:
+            raise RuntimeError("No PostgreSQL server under /usr/lib/postgresql")
+        return versions[-1].parent
+
+    def url(self, database: str = "mamut") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _as_postgres(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True)
+
+    def _pg_ctl(self, *args: str) -> None:
+        self._as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            *args,
+        )
+
+    def create(self) -> "PostgresProcess":
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        self.root.chmod(0o755)
+        self._as_postgres(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+        )
+        self.start()
+        self._as_postgres(
+            str(self.bin / "createdb"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "mamut",
+        )
+        return self
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -F"
+        self._pg_ctl("-o", options, "start")
+
+    def restart(self) -> None:
+        self._pg_ctl("-m", "fast", "restart")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._pg_ctl("-m", "immediate", "stop")
+
+    def remove(self) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PostgresProcess]:
+    server = PostgresProcess(free_port()).create()
+    yield server
+    server.remove()

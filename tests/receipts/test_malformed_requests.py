@@ -1,0 +1,220 @@
+"""Malformed JSON, wrong types, huge fields and broken headers on every API endpoint
+and method: a 4xx with ``{"code", "detail"}``, never a 5xx. (Schemathesis in
+test_schema_fuzz.py sends what the schema allows; these are what it does not.)"""
+
+import json
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.receipts.factories import jpeg_bytes, mobile_user
+from tests.receipts.test_apis import sign_in, upload
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("get", "post", "put", "patch", "delete")
+HUGE = "x" * 1_000_000
+
+
+def paths(document_id: str) -> list[str]:
+    return [
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/receipts/",
+        f"/api/v1/receipts/{document_id}/",
+        f"/api/v1/receipts/{document_id}/thumbnail/",
+        f"/api/v1/receipts/{document_id}/preview/",
+        f"/api/v1/receipts/{document_id}/pdf/",
+        "/api/v1/receipts/not-a-uuid/",
+        "/api/v1/no-such-endpoint/",
+    ]
+
+
+def multipart(body: bytes, boundary: str = "b0undary") -> tuple[bytes, str]:
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+BODIES = {
+    "malformed json": (b'{"email": "a@b.nl", ', "application/json"),
+    "json nested 100000 deep": (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    "json array": (b'[{"email": "a@b.nl"}]', "application/json"),
+    "json null": (b"null", "application/json"),
+    "json number": (b"1e999999", "application/json"),
+    "json string": (b'"hello"', "application/json"),
+    "json NaN": (b'{"email": NaN}', "application/json"),
+    "wrong types": (
+        json.dumps(
+            {
+                "email": 12,
+                "password": ["a"],
+                "device_name": {"a": 1},
+                "kind": 3.5,
+                "note": None,
+                "file": True,
+                "captured_at": [],
+            }
+        ).encode(),
+        "application/json",
+    ),
+    "huge fields": (
+        json.dumps(
+            {
+                "email": HUGE + "@example.com",
+                "password": HUGE,
+                "device_name": HUGE,
+                "kind": HUGE,
+                "note": HUGE,
+            }
+        ).encode(),
+        "application/json",
+    ),
+    "json past the body limit": (
+        json.dumps({"note": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}).encode(),
+        "application/json",
+    ),
+    "not utf-8": (b'{"email": "\xff\xfe\xfa"}', "application/json"),
+    "text/plain": (b"email=a@b.nl", "text/plain"),
+    "xml": (
+        b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>",
+        "application/xml",
+    ),
+    "form with 5000 fields": (
+        "&".join(f"f{n}=1" for n in range(5000)).encode(),
+        "application/x-www-form-urlencoded",
+    ),
+    "multipart, broken": multipart(
+        b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"'
+        b"\r\n\r\n\xff\xd8\xff"
+    ),
+    "multipart, no boundary": (b"--x\r\n\r\n", "multipart/form-data"),
+    "multipart, 300 files": multipart(
+        b"".join(
+            b'--b0undary\r\nContent-Disposition: form-data; name="file"; '
+            b'filename="%d.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+            % n
+            + jpeg_bytes(8, 8)
+            + b"\r\n"
+            for n in range(300)
+        )
+        + b'--b0undary\r\nContent-Disposition: form-data; name="kind"\r\n\r\n'
+        b"receipt\r\n--b0undary--\r\n"
+    ),
+    "multipart, huge field": multipart(
+        b'--b0undary\r\nContent-Disposition: form-data; name="note"\r\n\r\n'
+        + b"n" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+        + b"\r\n--b0undary--\r\n"
+    ),
+}
+
+
+def assert_clear_error(response, what) -> None:
+    assert response.status_code < 500, (what, response.content[:500])
+    if response.status_code >= 400:
+        assert response["Content-Type"].startswith("application/json"), what
+        body = response.json()
+        assert isinstance(body["code"], str) and body["code"], what
+        assert isinstance(body["detail"], str) and body["detail"], what
+
+
+@pytest.fixture
+def phone_and_document(active_scanner) -> tuple[APIClient, str]:
+    phone, _ = sign_in(mobile_user())
+    return phone, upload(phone, jpeg_bytes()).json()["id"]
+
+
+@pytest.mark.parametrize("body", BODIES.values(), ids=BODIES.keys())
+def test_a_malformed_body_on_every_endpoint_is_a_clear_4xx(body, phone_and_document):
+    phone, document_id = phone_and_document
+    data, content_type = body
+
+    for path in paths(document_id):
+        for method in METHODS:
+            response = phone.generic(
+                method.upper(),
+                path,
+                data,
+                content_type,
+                HTTP_IDEMPOTENCY_KEY="3f1c4d5e-0000-4000-8000-000000000001",
+            )
+            assert_clear_error(response, (method, path))
+            if method == "post" and path.endswith(("/token/", "/receipts/")):
+                assert 400 <= response.status_code < 500, (path, response.content)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_AUTHORIZATION": "Bearer " + "a" * 100_000},
+        {"HTTP_AUTHORIZATION": "Bearer \xff\xfe"},
+        {"HTTP_AUTHORIZATION": "Bearer"},
+        {"HTTP_AUTHORIZATION": "Bearer a b c"},
+        {"HTTP_AUTHORIZATION": "Basic " + "Zm9vOmJhcg=="},
+        {"HTTP_ACCEPT_LANGUAGE": "x" * 10_000},
+        {"HTTP_IDEMPOTENCY_KEY": "k" * 100_000},
+    ],
+    ids=[
+        "huge token",
+        "token not utf-8",
+        "empty token",
+        "token with spaces",
+        "basic auth",
+        "huge accept-language",
+        "huge idempotency key",
+    ],
+)
+def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_document):
+    phone, document_id = phone_and_document
+    client = APIClient(**headers)
+    if "HTTP_AUTHORIZATION" not in headers:
+        client = phone
+        client.defaults.update(headers)
+
+    for path in paths(document_id):
+        for method in METHODS:
+            response = getattr(client, method)(path)
+            assert_clear_error(response, (method, path, headers.keys()))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=" + "x" * 100_000,
+        "status=ready&status=failed&status=%00",
+        "cursor=%%%%",
+        "cursor=" + "A" * 100_000,
+        "page_size=-1&limit=99999999999999999999",
+        "&".join(f"f{n}=1" for n in range(5000)),
+    ],
+    ids=[
+        "huge status",
+        "odd status",
+        "broken cursor",
+        "huge cursor",
+        "odd paging",
+        "5000 parameters",
+    ],
+)
+def test_broken_query_strings_are_a_clear_4xx(query, phone_and_document):
+    phone, document_id = phone_and_document
+
+    for path in paths(document_id):
+        assert_clear_error(phone.get(f"{path}?{query}"), (path, query))
+
+
+def test_a_path_that_no_view_answers_is_a_json_404(phone_and_document):
+    phone, _ = phone_and_document
+
+    response = phone.get("/api/v1/receipts/not-a-uuid/")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_json_body_past_the_limit_is_413_too_large(active_scanner):
+    data, content_type = BODIES["json past the body limit"]
+
+    response = APIClient().post("/api/v1/auth/token/", data, content_type=content_type)
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
