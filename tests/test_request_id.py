@@ -4,8 +4,6 @@ import io
 import json
 import logging
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from rest_framework.test import APIClient
 from mamut.logs import RequestIdFilter
 from receipts.models import Document
 from tests.receipts.factories import mobile_user
-from tests.test_settings import clean_env
+from tests.test_settings import run_python
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = BASE_DIR / "tests" / "data" / "receipts"
@@ -92,19 +90,12 @@ logging.getLogger("receipts.pipeline").info("Document %s is ready", "d-1")
 
 
 def log_one_line(settings_module: str, **extra: str) -> str:
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE=settings_module,
+    result = run_python(
+        LOG_ONE_LINE,
+        settings_module,
         DJANGO_SECRET_KEY="x" * 60,
         DJANGO_ALLOWED_HOSTS="scanner.example.com",
         **extra,
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", LOG_ONE_LINE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
     )
     return result.stderr.strip().splitlines()[-1]
 
@@ -131,15 +122,11 @@ def test_local_logs_are_plain_text_unless_json_is_asked_for():
 
 
 def test_an_unknown_log_format_is_refused_with_the_choices():
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="mamut.settings.local", DJANGO_LOG_FORMAT="xml"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
+    result = run_python(
+        "import django; django.setup()",
+        "mamut.settings.local",
+        check=False,
+        DJANGO_LOG_FORMAT="xml",
     )
 
     assert result.returncode != 0

@@ -40,17 +40,22 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def probe(settings_module: str, **extra: str) -> dict:
-    env = clean_env(DJANGO_SETTINGS_MODULE=settings_module, **extra)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+def run_python(
+    code: str, settings_module: str, *, check: bool = True, **extra: str
+) -> subprocess.CompletedProcess:
+    """``python -c code`` in the project, with only the given environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=BASE_DIR,
-        env=env,
+        env=clean_env(DJANGO_SETTINGS_MODULE=settings_module, **extra),
         capture_output=True,
         text=True,
-        check=True,
+        check=check,
     )
-    return json.loads(result.stdout)
+
+
+def probe(settings_module: str, **extra: str) -> dict:
+    return json.loads(run_python(PROBE, settings_module, **extra).stdout)
 
 
 def test_no_environment_runs_embedded_on_sqlite_with_in_process_tasks():
@@ -118,20 +123,11 @@ def test_production_passes_check_deploy_without_warnings(secret):
 
 
 def default_storage_setting(**extra: str) -> dict:
-    env = clean_env(DJANGO_SETTINGS_MODULE="mamut.settings.local", **extra)
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
         "print(json.dumps(settings.STORAGES['default']))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return json.loads(run_python(code, "mamut.settings.local", **extra).stdout)
 
 
 def test_a_bucket_name_moves_media_to_s3_compatible_storage():
@@ -172,18 +168,11 @@ print(json.dumps({
 
 
 def test_production_cookies_csp_and_sign_in_throttling():
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="mamut.settings.production",
+    result = run_python(
+        SECURITY_PROBE,
+        "mamut.settings.production",
         DJANGO_SECRET_KEY="x" * 60,
         DJANGO_ALLOWED_HOSTS="scanner.example.com",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SECURITY_PROBE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
     )
     found = json.loads(result.stdout)
 
