@@ -130,7 +130,18 @@ class DocumentOutput(serializers.ModelSerializer):
     failure = serializers.SerializerMethodField()
     duplicate_of = serializers.SerializerMethodField()
     linked = serializers.SerializerMethodField()
-    voucher = serializers.SerializerMethodField()
+    voucher = serializers.IntegerField(
+        source="voucher.number",
+        allow_null=True,
+        read_only=True,
+        help_text="The number of the voucher it is linked to, or null.",
+    )
+    voucher_year = serializers.IntegerField(
+        source="voucher.year",
+        allow_null=True,
+        read_only=True,
+        help_text="The year of that voucher (numbers start again each year), or null.",
+    )
     # Not "get_fields": that name is the serializer's own.
     fields = serializers.SerializerMethodField(method_name="extracted_fields")
     text = serializers.CharField(
@@ -155,6 +166,7 @@ class DocumentOutput(serializers.ModelSerializer):
             "duplicate_of",
             "linked",
             "voucher",
+            "voucher_year",
             "fields",
             "text",
             "url",
@@ -175,10 +187,6 @@ class DocumentOutput(serializers.ModelSerializer):
 
     def get_linked(self, document: Document) -> bool:
         return document.voucher_id is not None
-
-    def get_voucher(self, document: Document) -> str | None:
-        """The number of the voucher it is linked to, as the bookkeeper sees it."""
-        return str(document.voucher) if document.voucher_id else None
 
     @extend_schema_field(ExtractedFields)
     def extracted_fields(self, document: Document) -> dict:

@@ -181,6 +181,7 @@ def test_detail_has_every_field_of_the_contract(phone):
         "duplicate_of",
         "linked",
         "voucher",
+        "voucher_year",
         "fields",
         "text",
         "thumbnail_url",
@@ -190,6 +191,7 @@ def test_detail_has_every_field_of_the_contract(phone):
     assert body["note"] == "Parkeren"
     assert body["failure"] is None
     assert body["linked"] is False
+    assert (body["voucher"], body["voucher_year"]) == (None, None)
 
 
 def test_another_users_document_is_404(phone, active_scanner):
@@ -464,7 +466,11 @@ def test_delete_of_a_linked_document_is_409_linked_and_shows_the_link(
     body = phone.get(f"{URL}{document_id}/").json()
     response = phone.delete(f"{URL}{document_id}/")
 
-    assert (body["linked"], body["voucher"]) == (True, f"{saved.year}-{saved.number}")
+    assert (body["linked"], body["voucher"], body["voucher_year"]) == (
+        True,
+        saved.number,
+        saved.year,
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "linked"
     assert Document.objects.get(pk=document_id).deleted_at is None
