@@ -91,8 +91,10 @@ class WebProcess:
         *,
         workers: int = 2,
         app: str = "mamut.wsgi:application",
+        access_log: Path | None = None,
     ) -> None:
         self.env = env
+        self.access_log = access_log
         self.port = port
         self.workers = workers
         self.app = app
@@ -104,6 +106,7 @@ class WebProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 180) -> "WebProcess":
+        logs = ["--access-logfile", str(self.access_log)] if self.access_log else []
         self.process = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -114,6 +117,7 @@ class WebProcess:
                 str(self.workers),
                 "--timeout",
                 "60",
+                *logs,
             ],
             cwd=BASE_DIR,
             env=self.env,

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def servers(active_scanner, settings):
+def servers(active_scanner, settings, tmp_path):
     """gunicorn and a worker (OCR off: "ready" is the end of image processing) with
     JSON logs, as in production."""
     env = service_env(settings, RECEIPTS_OCR_ENABLED="false", DJANGO_LOG_FORMAT="json")
@@ -28,7 +28,7 @@ def servers(active_scanner, settings):
     worker.log.flush()
     log_start = worker.log.tell()
     worker.start()
-    web = WebProcess(env, free_port())
+    web = WebProcess(env, free_port(), access_log=tmp_path / "access.log")
     try:
         web.start()
         yield web, worker, log_start
@@ -52,7 +52,7 @@ def test_forty_uploads_from_eight_phones_all_end_ready(servers):
     assert web.alive()
 
 
-def test_the_worker_logs_an_upload_under_the_request_id_of_the_upload(servers):
+def test_the_access_log_and_the_worker_log_an_upload_under_its_request_id(servers):
     web, worker, log_start = servers
     _, token = AuthToken.objects.create(mobile_user())
     name, data = receipt_files()[0]
@@ -88,6 +88,11 @@ def test_the_worker_logs_an_upload_under_the_request_id_of_the_upload(servers):
         and line["request_id"] == request_id
     ]
     assert len(succeeded) == 1
+    web.stop()  # flushes the access log
+    access = (web.access_log).read_text().splitlines()
+    posted = [line for line in access if '"POST /api/v1/receipts/ ' in line]
+    assert len(posted) == 1
+    assert posted[0].endswith(f"request_id={request_id}")
 
 
 def wait_ready_one(url: str, token: str, document: str) -> LoadRun:
