@@ -430,7 +430,7 @@
   function documentStatus(doc) {
     if (doc.linked) {
       return doc.voucher != null
-        ? { css: "linked", text: t("status_linked", { n: doc.voucher }) }
+        ? { css: "linked", text: t("status_linked", { n: doc.voucher_year + "-" + doc.voucher }) }
         : { css: "linked", text: t("status_linked_no_number") };
     }
     if (doc.status === "failed") {

@@ -370,28 +370,27 @@ def test_the_link_under_the_qr_code_opens_the_app_with_the_email_filled_in(
 
 
 def test_a_document_linked_to_a_voucher_says_which_one(phone, active_scanner):
-    from users.models import Company
+    from receipts.services import document_link
+    from tests.vouchers.factories import voucher
+    from users.models import Company, User
 
     user = mobile_user()
-    Document.objects.create(
+    document = Document.objects.create(
         company=Company.objects.current(),
         uploaded_by=user,
         kind="invoice",
         note="Drukwerk",
         status="ready",
     )
+    saved = voucher()
+    document_link(
+        document=document,
+        voucher=saved,
+        by=User.objects.filter(is_superuser=True).first(),
+    )
 
-    def as_linked(route):
-        # Linking is the bookkeeper's; the API tells the phone with linked/voucher.
-        response = route.fetch()
-        body = response.json()
-        for document in body["results"]:
-            document.update(linked=True, voucher=42)
-        route.fulfill(response=response, json=body)
-
-    phone.route("**/api/v1/receipts/", as_linked)
     signed_in(phone, user.email)
 
     expect(documents(phone).filter(has_text="Drukwerk")).to_contain_text(
-        "gekoppeld aan boeking 42"
+        f"gekoppeld aan boeking {saved.year}-{saved.number}"
     )
