@@ -28,6 +28,7 @@ from integrations.selectors import (
 )
 from integrations.terms import terms_html
 from mamut.errors import ApplicationError
+from mamut.http import client_ip
 
 SCANNER = Integration.Kind.MOBILE_SCANNER
 HISTORY_SHOWN = 100
@@ -61,7 +62,7 @@ def _redirect(name: str, next_url: str) -> HttpResponseRedirect:
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 @require_GET

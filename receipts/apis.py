@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mamut.errors import ApplicationError
+from mamut.http import client_ip
 from mamut.throttling import ResilientScopedRateThrottle
 from receipts.models import Document
 from receipts.selectors import (
@@ -509,7 +510,7 @@ class TokenApi(APIView):
             email=payload.validated_data["email"],
             password=payload.validated_data["password"],
             device_name=payload.validated_data["device_name"],
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client_ip(request._request),
             request=request._request,
         )
         output = self.SignInOutput(

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -101,3 +102,35 @@ def test_the_image_and_ci_install_tesseract_with_dutch_and_english():
         text = (BASE_DIR / path).read_text()
         for package in ("tesseract-ocr", "tesseract-ocr-nld", "tesseract-ocr-eng"):
             assert re.search(rf"(?<![\w-]){package}(?![\w-])", text), (path, package)
+
+
+def test_web_migrates_the_database_before_it_serves():
+    command = " ".join(load_compose()["services"]["web"]["command"])
+    assert re.search(r"manage\.py migrate --noinput && exec gunicorn ", command)
+
+
+def test_every_app_container_reads_the_operators_env_file():
+    # Without env_file only the variables named in the file would reach Django, and
+    # RECEIPTS_*, LOGIN_*, LOG_LEVEL ... set in .env would be silently ignored.
+    services = load_compose()["services"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["env_file"] == ".env", name
+
+
+@pytest.mark.django_db
+def test_the_health_check_passes_when_only_the_public_host_is_allowed(client, settings):
+    from mamut.healthcheck import allowed_host
+
+    settings.ALLOWED_HOSTS = ["scanner.example.nl", ".example.org"]
+    healthcheck = load_compose()["services"]["web"]["healthcheck"]["test"]
+    assert healthcheck[-2:] == ["-m", "mamut.healthcheck"]
+
+    plain = client.get("/healthz", HTTP_HOST="127.0.0.1:8000")
+    checked = client.get(
+        "/healthz", HTTP_HOST=allowed_host("scanner.example.nl,.example.org")
+    )
+
+    assert plain.status_code == 400  # why the check sends an allowed Host
+    assert checked.status_code == 200
+    assert allowed_host(".example.org") == "example.org"
+    assert allowed_host("*") == allowed_host("") == "localhost"

@@ -148,7 +148,7 @@ AXES_RESET_ON_SUCCESS = True
 # default, the user model's USERNAME_FIELD, differs from what authenticate() gets).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "users.throttling.attempted_email"
-AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "mamut.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "users.throttling.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 

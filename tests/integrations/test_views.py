@@ -210,6 +210,23 @@ def test_finish_activates_and_records_the_acceptance(admin_client, superuser):
     assert "Visma Mobile Scanner is geactiveerd." in messages_of(response)[0]
 
 
+def test_behind_a_trusted_proxy_the_acceptance_records_the_browsers_address(
+    admin_client, settings
+):
+    settings.LOGIN_TRUSTED_PROXY_COUNT = 1
+    proxied = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    token = open_wizard(admin_client)
+    accept_terms(admin_client, token)
+
+    admin_client.post(FINISH, {"wizard": token}, **proxied)
+    admin_client.post(DEACTIVATE, **proxied)
+
+    assert TermsAcceptance.objects.get().ip_address == "203.0.113.7"
+    assert {event.ip_address for event in IntegrationEvent.objects.all()} == {
+        "203.0.113.7"
+    }
+
+
 def test_finish_in_english_records_the_english_text(admin_client):
     english = {"headers": {"accept-language": "en"}}
     token = admin_client.get(WIZARD, **english).context["state"].token

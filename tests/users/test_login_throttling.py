@@ -189,6 +189,34 @@ def test_api_failures_lock_the_address_out_with_429_throttled(active_scanner):
     assert api_sign_in(user.email, PASSWORD, ip="10.0.0.2").status_code == 429
 
 
+def test_behind_a_trusted_proxy_the_api_counts_each_phones_own_address(
+    active_scanner, settings
+):
+    settings.LOGIN_TRUSTED_PROXY_COUNT = 1
+    settings.MOBILE_SIGNIN_MAX_PER_IP = 3
+    user = mobile_user()
+
+    def through_proxy(email: str, password: str, phone_ip: str):
+        return APIClient().post(
+            TOKEN_URL,
+            {"email": email, "password": password, "device_name": "Pixel 8"},
+            format="json",
+            REMOTE_ADDR="10.0.0.2",  # the proxy
+            HTTP_X_FORWARDED_FOR=phone_ip,
+        )
+
+    for n in range(4):  # strangers guessing, one try each from their own address
+        assert (
+            through_proxy(f"gok{n}@example.com", "fout", f"198.51.100.{n}").status_code
+            == 401
+        )
+
+    assert through_proxy(user.email, PASSWORD, "203.0.113.9").status_code == 201
+    for _ in range(3):
+        through_proxy("gok@example.com", "fout", "198.51.100.99")
+    assert through_proxy(user.email, PASSWORD, "198.51.100.99").status_code == 429
+
+
 def test_guessing_cannot_move_from_the_api_to_the_web_page(active_scanner):
     user = mobile_user()
     for _ in range(3):
