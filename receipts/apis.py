@@ -179,7 +179,7 @@ class DocumentOutput(serializers.ModelSerializer):
     def get_failure(self, document: Document) -> dict | None:
         if document.status != Document.Status.FAILED:
             return None
-        return {"code": document.failure_code, "detail": document.failure_detail}
+        return {"code": document.failure_code, "detail": document.failure_text()}
 
     def get_duplicate_of(self, document: Document) -> str | None:
         if document.duplicate_of_id is None or document.duplicate_dismissed:

@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from users.models import Company
@@ -127,6 +128,11 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.id}"
 
+    def failure_text(self) -> str:
+        """Why processing failed, in the active language (the pipeline stores the
+        English message id, whatever the language of the moment)."""
+        return gettext(self.failure_detail) if self.failure_detail else ""
+
 
 class DocumentPage(models.Model):
     class FileType(models.TextChoices):
@@ -178,6 +184,10 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.status}"
+
+    def detail_text(self) -> str:
+        """The reason in the active language (stored as the English message id)."""
+        return gettext(self.detail) if self.detail else ""
 
 
 class IdempotencyRecord(models.Model):

@@ -32,7 +32,7 @@ def _transition(document: Document, status: str, *, code: str = "", detail=""):
     """Set ``status`` and record the change; the caller saves inside its transaction."""
     document.status = status
     with translation.override("en"):
-        # Stored as the English message id; shown translated (see failure_text).
+        # Stored as the English message id; shown translated (Document.failure_text).
         detail = str(detail)
     if status == Document.Status.FAILED:
         document.failure_code, document.failure_detail = code, detail[:500]

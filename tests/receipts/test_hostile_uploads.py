@@ -49,3 +49,29 @@ def test_a_hostile_upload_is_refused_or_fails_with_a_reason(
     else:
         assert document["status"] == "ready"
         assert phone.get(document["pdf_url"]).status_code == 200
+
+
+def test_why_a_document_failed_is_told_in_the_phones_language(
+    phone, django_capture_on_commit_callbacks
+):
+    truncated = next(h for h in CORPUS if h.name == "truncated jpeg, half")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = phone.post(
+            URL,
+            {"kind": "receipt", "file": [io.BytesIO(truncated.data)]},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
+    detail = f"{URL}{response.json()['id']}/"
+
+    dutch = phone.get(detail, HTTP_ACCEPT_LANGUAGE="nl").json()["failure"]
+    english = phone.get(detail, HTTP_ACCEPT_LANGUAGE="en").json()["failure"]
+
+    assert dutch == {
+        "code": "invalid_file",
+        "detail": "Het bestand is beschadigd of onvolledig en kan niet worden gelezen.",
+    }
+    assert english == {
+        "code": "invalid_file",
+        "detail": "The file is damaged or incomplete and cannot be read.",
+    }

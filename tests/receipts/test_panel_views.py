@@ -142,13 +142,16 @@ def test_the_document_detail_shows_every_page_the_pdf_and_the_history(client, se
 def test_a_failed_document_shows_its_reason(client, sender):
     document = received(sender)
     Document.objects.filter(pk=document.pk).update(
-        status="failed", failure_detail="De foto is onleesbaar."
+        # As the pipeline stores it: the English message id.
+        status="failed",
+        failure_detail="The file is damaged or incomplete and cannot be read.",
     )
     signed_in(client, VIEW)
 
     text = client.get(reverse("attachment-detail", args=[document.pk])).text
 
-    assert "Reden" in text and "De foto is onleesbaar." in text
+    assert "Reden" in text
+    assert "Het bestand is beschadigd of onvolledig en kan niet worden gelezen." in text
 
 
 def test_the_duplicate_flag_shows_and_can_be_dismissed(client, sender):
