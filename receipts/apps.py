@@ -7,5 +7,6 @@ class ReceiptsConfig(AppConfig):
     verbose_name = _("Receipts")
 
     def ready(self) -> None:
-        # Registers the OpenAPI description of the phone token.
-        from receipts import authentication  # noqa: F401
+        # The OpenAPI description of the phone token; a new password signs the
+        # user's phones out.
+        from receipts import authentication, signals  # noqa: F401

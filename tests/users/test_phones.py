@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -80,3 +81,56 @@ def test_deactivating_keeps_the_documents_the_user_sent(active_scanner, superuse
 
     assert Document.objects.filter(pk=document.pk, deleted_at__isnull=True).exists()
     assert not MobileDevice.objects.exists()
+
+
+def answers(token: str) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.get("/api/v1/me/").status_code
+
+
+def test_a_new_password_from_the_user_page_signs_his_phones_out(
+    active_scanner, superuser
+):
+    from users.services import user_save
+
+    user = mobile_user()
+    _pixel, token = phone(user, "Pixel")
+    _other, other_token = phone(mobile_user(), "iPhone")
+    assert answers(token) == 200
+
+    user_save(actor=superuser, user=user, email=user.email, password="Nieuw-Geheim-42")
+
+    assert answers(token) == 401
+    assert answers(other_token) == 200
+
+
+def test_saving_the_user_without_a_new_password_keeps_his_phones(active_scanner):
+    user = mobile_user()
+    _pixel, token = phone(user, "Pixel")
+
+    user.first_name = "Anna"
+    user.save()
+    Client().force_login(user)  # last_login is saved on every sign-in
+
+    assert answers(token) == 200
+
+
+def test_a_new_password_from_the_django_admin_signs_his_phones_out(
+    client, active_scanner, superuser
+):
+    user = mobile_user()
+    _pixel, token = phone(user, "Pixel")
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {
+            "password1": "Nieuw-Geheim-42",
+            "password2": "Nieuw-Geheim-42",
+            "usable_password": "true",
+        },
+    )
+
+    assert response.status_code == 302
+    assert answers(token) == 401
