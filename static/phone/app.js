@@ -66,6 +66,7 @@
       status_linked_no_number: "gekoppeld aan een boeking",
       status: "Status",
       discard: "Niet versturen",
+      sendAgain: "Opnieuw versturen",
       confirmDiscard: "Deze bon niet versturen en van de telefoon verwijderen?",
       thumbnail: "Miniatuur",
     },
@@ -122,6 +123,7 @@
       status_linked_no_number: "linked to a voucher",
       status: "Status",
       discard: "Do not send",
+      sendAgain: "Send again",
       confirmDiscard: "Do not send this document and remove it from the phone?",
       thumbnail: "Thumbnail",
     },
@@ -161,9 +163,9 @@
 
   function session() {
     try {
-      const value = JSON.parse(localStorage.getItem(SESSION_KEY) || "null");
-      if (value && value.expires_at && new Date(value.expires_at) <= new Date()) return null;
-      return value;
+      // No expiry check here: the server renews the token on every use, so the
+      // expires_at of the sign-in is out of date; an expired token answers 401.
+      return JSON.parse(localStorage.getItem(SESSION_KEY) || "null");
     } catch (error) {
       return null;
     }
@@ -507,12 +509,22 @@
       let action = null;
       if (item.state === "rejected") {
         status = { css: "rejected", text: t("status_rejected", { reason: item.reason }) };
-        action = el("button", { type: "button", text: t("discard") });
-        action.addEventListener("click", async () => {
+        // Refused (too large, quota full, ...): sent again once the cause is gone
+        // (e.g. the bookkeeper emptied the trash), or not sent at all.
+        const again = el("button", { type: "button", text: t("sendAgain") });
+        again.addEventListener("click", async () => {
+          item.state = "waiting";
+          delete item.reason;
+          await outboxPut(item);
+          flush();
+        });
+        const discard = el("button", { type: "button", text: t("discard") });
+        discard.addEventListener("click", async () => {
           if (!window.confirm(t("confirmDiscard"))) return;
           await outboxDelete(item.key);
           renderDocuments();
         });
+        action = el("div", { className: "actions" }, [again, discard]);
       } else if (item.key === sendingKey) {
         status = { css: "waiting", text: t("status_sending") };
       } else {

@@ -394,3 +394,48 @@ def test_a_document_linked_to_a_voucher_says_which_one(phone, active_scanner):
     expect(documents(phone).filter(has_text="Drukwerk")).to_contain_text(
         f"gekoppeld aan boeking {saved.year}-{saved.number}"
     )
+
+
+def test_a_document_refused_for_a_full_quota_is_sent_again_once_there_is_room(
+    phone, active_scanner, settings
+):
+    settings.RECEIPTS_USER_QUOTA_BYTES = 1_000  # smaller than any photo
+    user = mobile_user()
+    signed_in(phone, user.email)
+    add_photo(phone, "sroie-000.jpg")
+    phone.get_by_label("Notitie").fill("Taxi")
+    phone.get_by_role("button", name="Versturen").click()
+
+    row = documents(phone).filter(has_text="Taxi")
+    expect(row).to_contain_text("niet verstuurd", timeout=TIMEOUT)
+    shot(phone, "refused-quota")
+    assert not Document.objects.exists()
+
+    settings.RECEIPTS_USER_QUOTA_BYTES = 2_000_000_000  # the bookkeeper made room
+    row.get_by_role("button", name="Opnieuw versturen").click()
+
+    expect(row).to_contain_text("klaar", timeout=TIMEOUT)
+    expect(documents(phone)).to_have_count(1)
+    assert Document.objects.get().note == "Taxi"
+
+
+def test_the_app_keeps_a_phone_signed_in_past_the_first_expiry_date(
+    phone, active_scanner
+):
+    # The server renews the token on use; the app must not sign out by the date it
+    # was given at sign-in.
+    user = mobile_user()
+    signed_in(phone, user.email)
+    phone.evaluate(
+        """() => {
+          const key = 'mamut-phone-session';
+          const value = JSON.parse(localStorage.getItem(key));
+          value.expires_at = '2000-01-01T00:00:00Z';
+          localStorage.setItem(key, JSON.stringify(value));
+        }"""
+    )
+
+    phone.reload()
+
+    expect(phone.get_by_role("heading", name="Nieuwe bon")).to_be_visible()
+    expect(phone.get_by_text(f"Aangemeld als {user.email}")).to_be_visible()
