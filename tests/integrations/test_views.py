@@ -97,6 +97,18 @@ def test_plain_user_sees_the_status_but_not_the_button(client, plain_user):
     assert ">Visma Mobile Scanner</button>" not in response.text
 
 
+def test_only_who_manages_integrations_sees_the_ip_addresses(
+    client, plain_user, active_scanner
+):
+    client.force_login(plain_user)
+
+    text = client.get(TAB).text
+
+    assert "Geactiveerd door" in text and "admin@example.com" in text
+    assert "IP-adres" not in text
+    assert "127.0.0.1" not in text
+
+
 # --- Step 1: the terms -----------------------------------------------------------
 
 
