@@ -29,6 +29,7 @@ from integrations.selectors import (
 from integrations.terms import terms_html
 from mamut.errors import ApplicationError
 from mamut.http import client_ip
+from phone.links import phone_app_path
 
 SCANNER = Integration.Kind.MOBILE_SCANNER
 HISTORY_SHOWN = 100
@@ -183,9 +184,10 @@ def scanner_wizard_finish(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _(
-            "Visma Mobile Scanner is activated. Download the app from Google Play or "
-            "the App Store and register each user as a mobile user."
-        ),
+            "Visma Mobile Scanner is activated. Register each user as a mobile user; "
+            "on the phone the app opens at %(url)s."
+        )
+        % {"url": request.build_absolute_uri(phone_app_path())},
     )
     return HttpResponseRedirect(next_url)
 

@@ -85,7 +85,7 @@ def test_activate_in_settings_and_deactivate_in_dutch(
     # 4. Lees de informatie en klik Voltooien om de service te activeren.
     expect(page.get_by_text("Stap 2 van 2: Informatie")).to_be_visible()
     expect(
-        page.get_by_text("Google Play of App Store", exact=False).first
+        page.get_by_text("opent u de app op elke telefoon", exact=False).first
     ).to_be_visible()
     shot(page, "5-information")
     page.get_by_role("button", name="Voltooien").click()

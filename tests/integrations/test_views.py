@@ -168,14 +168,14 @@ def test_next_with_a_token_the_session_does_not_hold_is_refused(admin_client):
 # --- Step 2: the information -----------------------------------------------------
 
 
-def test_step_two_explains_the_app_the_stores_and_mobile_users(admin_client):
+def test_step_two_explains_the_app_where_to_open_it_and_mobile_users(admin_client):
     accept_terms(admin_client, open_wizard(admin_client))
 
     response = admin_client.get(INFORMATION)
 
     assert response.status_code == 200
     assert "Stap 2 van 2" in response.text
-    for words in ("smartphone", "Google Play", "App Store", "mobiele gebruiker"):
+    for words in ("smartphone", "scan de code hieronder", "mobiele gebruiker"):
         assert words in response.text
     for label in ("Vorige", "Voltooien", "Annuleren"):
         assert f">{label}</button>" in response.text
@@ -219,7 +219,10 @@ def test_finish_activates_and_records_the_acceptance(admin_client, superuser):
     assert acceptance.language == "nl"
     assert acceptance.terms_version == 1
     assert acceptance.text_sha256 == terms_current(language="nl").sha256
-    assert "Visma Mobile Scanner is geactiveerd." in messages_of(response)[0]
+    assert messages_of(response)[0] == (
+        "Visma Mobile Scanner is geactiveerd. Registreer elke gebruiker als mobiele "
+        "gebruiker; op de telefoon opent de app via http://testserver/m/."
+    )
 
 
 def test_behind_a_trusted_proxy_the_acceptance_records_the_browsers_address(
