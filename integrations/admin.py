@@ -1,20 +1,7 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
 from integrations.models import Integration, IntegrationEvent, TermsAcceptance
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For inspection only: changes go through the wizard and its services."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+from mamut.admin import ReadOnlyAdmin
 
 
 @admin.register(Integration)

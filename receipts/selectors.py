@@ -162,8 +162,3 @@ def document_fields(*, document: Document) -> dict[str, dict]:
 
     stored = document.extracted_fields or {}
     return {name: stored[name] for name in FIELD_NAMES if name in stored}
-
-
-def document_text(*, document: Document) -> str:
-    """The full text read from the document's first page ("" until read)."""
-    return document.text

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from mamut.admin import ReadOnlyAdmin
 from users.forms import UserChangeForm, UserCreationForm
 from users.models import (
     AccessProfile,
@@ -44,19 +45,6 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Company)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for reference; changed only through the application's pages."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AccessProfile)
