@@ -659,11 +659,7 @@ def build_bundle(
         for original, page in zip(originals, pages, strict=True):
             if page.kind == Kind.PDF:
                 with _stream(original) as stream:
-                    source_pdf = pdfium.PdfDocument(stream)
-                    try:
-                        _import_pdf_content(bundle, source_pdf)
-                    finally:
-                        source_pdf.close()
+                    _import_pdf(bundle, stream)
                 continue
             width, height = _fit_points(page.preview.width, page.preview.height)
             pdf_page = bundle.new_page(width, height)
@@ -679,6 +675,27 @@ def build_bundle(
         bundle.close()
     dest.seek(0)
     return page_count
+
+
+def _import_pdf(bundle: pdfium.PdfDocument, stream: BinaryIO) -> None:
+    """Every page of the PDF in ``stream`` added to ``bundle``; a page that cannot be
+    loaded or copied (the first one rendered, a later one need not) is
+    ``invalid_file``, like a PDF that cannot be opened."""
+    try:
+        source = pdfium.PdfDocument(stream)
+    except pdfium.PdfiumError as error:
+        raise _invalid(
+            _("The file is damaged or incomplete and cannot be read.")
+        ) from error
+    try:
+        _import_pdf_content(bundle, source)
+    except (pdfium.PdfiumError, ValueError) as error:
+        logger.info("Cannot copy a PDF original's pages: %r", error)
+        raise _invalid(
+            _("The file is damaged or incomplete and cannot be read.")
+        ) from error
+    finally:
+        source.close()
 
 
 def _import_pdf_content(bundle: pdfium.PdfDocument, source: pdfium.PdfDocument) -> None:

@@ -166,22 +166,9 @@ def zip_file() -> bytes:
     return buffer.getvalue()
 
 
-def pdf_with_javascript() -> bytes:
-    """A one-page PDF that runs JavaScript when opened (/OpenAction) and from the
-    page (/AA), with a correct cross-reference table."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R"
-        b" /Names << /JavaScript << /Names [(x) 4 0 R] >> >> >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400]"
-        b" /AA << /O 4 0 R >> /Contents 5 0 R >>",
-        b"<< /S /JavaScript /JS (app.alert\\('pwned'\\); this.exportDataObject\\({}\\))"
-        b" >>",
-    ]
-    stream = b"0 0 0 rg 20 300 200 50 re f"
-    objects.append(
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
-    )
+def pdf_of(objects: list[bytes]) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog) with a correct
+    cross-reference table."""
     out = b"%PDF-1.7\n"
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -193,6 +180,36 @@ def pdf_with_javascript() -> bytes:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return out
+
+
+def pdf_with_javascript() -> bytes:
+    """A one-page PDF that runs JavaScript when opened (/OpenAction) and from the
+    page (/AA)."""
+    stream = b"0 0 0 rg 20 300 200 50 re f"
+    return pdf_of(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R"
+            b" /Names << /JavaScript << /Names [(x) 4 0 R] >> >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400]"
+            b" /AA << /O 4 0 R >> /Contents 5 0 R >>",
+            b"<< /S /JavaScript /JS (app.alert\\('pwned'\\);"
+            b" this.exportDataObject\\({}\\)) >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
+
+
+def pdf_with_a_broken_second_page() -> bytes:
+    """Page 1 renders; page 2 of the page tree is not a page at all (a number)."""
+    return pdf_of(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Count 2 /Kids [3 0 R 4 0 R] >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] >>",
+            b"42",
+        ]
+    )
 
 
 def corpus(max_file_bytes: int) -> list[Hostile]:
@@ -229,6 +246,12 @@ def corpus(max_file_bytes: int) -> list[Hostile]:
         ),
         Hostile("zip", zip_file(), 415, "unsupported_media_type"),
         Hostile("pdf with javascript", pdf_with_javascript(), 201),
+        Hostile(
+            "pdf whose second page is broken",
+            pdf_with_a_broken_second_page(),
+            201,
+            "invalid_file",
+        ),
         Hostile("0 bytes", b"", 400, "invalid"),
         Hostile("1 byte", b"\xff", 415, "unsupported_media_type"),
         Hostile(
