@@ -265,12 +265,15 @@ class ReceiptListApi(APIView):
                 type=str,
                 location=OpenApiParameter.HEADER,
                 required=True,
-                description="A UUID made by the client, the same for every retry.",
+                description=(
+                    "A UUID made by the client, the same for every retry. A retry "
+                    "with the same key and the same upload gets the first answer "
+                    "again (201, the same document), without a second document."
+                ),
             )
         ],
         responses={
             201: UploadCreated,
-            200: UploadCreated,
             **errors(
                 (400, "idempotency_key_required"),
                 (400, "invalid_file"),
@@ -342,11 +345,17 @@ class ReceiptListApi(APIView):
         parameters=[
             OpenApiParameter(
                 "status", enum=Document.Status.values, required=False, type=str
-            )
+            ),
+            OpenApiParameter(
+                "cursor",
+                type=str,
+                required=False,
+                description="From the `next` or `previous` link of a page.",
+            ),
         ],
         responses={
             200: DocumentPage,
-            **errors((400, "invalid"), *AUTH_ERRORS),
+            **errors((400, "invalid"), (404, "not_found"), *AUTH_ERRORS),
         },
     )
     def get(self, request: Request) -> Response:
