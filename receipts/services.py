@@ -247,7 +247,9 @@ def idempotent_call(
     Same key and payload again → the stored answer, nothing created; another payload →
     422 ``idempotency_key_reused``; while the first is still running → 409
     ``request_in_progress``. A call that fails with an error stores nothing, so the
-    client may retry with the same key.
+    client may retry with the same key. A first call that never finished (its process
+    was killed) is taken over by a retry after ``RECEIPTS_IDEMPOTENCY_STALE_SECONDS``,
+    so one lost request cannot block a phone's queue for good.
     """
     try:
         with transaction.atomic():
@@ -262,13 +264,15 @@ def idempotent_call(
                 code="idempotency_key_reused",
                 status_code=422,
             ) from None
-        if existing.state == IdempotencyRecord.State.IN_PROGRESS:
+        if existing.state == IdempotencyRecord.State.DONE:
+            return StoredResponse(existing.response_status, existing.response_body)
+        if not _idempotency_takeover(existing):
             raise ApplicationError(
                 _("The first upload with this Idempotency-Key is still running."),
                 code="request_in_progress",
                 status_code=409,
             ) from None
-        return StoredResponse(existing.response_status, existing.response_body)
+        record = existing
 
     try:
         # The call's rows and the stored answer commit together: one commit fewer
@@ -283,6 +287,28 @@ def idempotent_call(
         record.delete()
         raise
     return response
+
+
+def _idempotency_takeover(record: IdempotencyRecord) -> bool:
+    """Claim an in-progress record older than the stale limit; True if this request
+    now owns it. Only one of several racing retries wins the claim."""
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=settings.RECEIPTS_IDEMPOTENCY_STALE_SECONDS)
+    if record.created_at >= stale_before:
+        return False
+    claimed = IdempotencyRecord.objects.filter(
+        pk=record.pk,
+        state=IdempotencyRecord.State.IN_PROGRESS,
+        created_at=record.created_at,
+    ).update(created_at=now)
+    if claimed:
+        record.created_at = now
+        logger.warning(
+            "Upload key %s of user %s was left in progress; a retry takes it over",
+            record.key,
+            record.user_id,
+        )
+    return bool(claimed)
 
 
 TRASH_DAYS = 30

@@ -403,6 +403,11 @@ RECEIPTS_MAX_FILE_BYTES = env.int("RECEIPTS_MAX_FILE_BYTES", default=20_000_000)
 RECEIPTS_MAX_REQUEST_BYTES = env.int("RECEIPTS_MAX_REQUEST_BYTES", default=60_000_000)
 RECEIPTS_MAX_PAGES = env.int("RECEIPTS_MAX_PAGES", default=20)
 RECEIPTS_USER_QUOTA_BYTES = env.int("RECEIPTS_USER_QUOTA_BYTES", default=2_000_000_000)
+# An upload still "in progress" after this long was lost (its process was killed): a
+# retry with the same Idempotency-Key takes it over instead of getting 409.
+RECEIPTS_IDEMPOTENCY_STALE_SECONDS = env.int(
+    "RECEIPTS_IDEMPOTENCY_STALE_SECONDS", default=300
+)
 # A document whose processing stopped the worker this many times ends failed.
 RECEIPTS_PROCESSING_MAX_ATTEMPTS = env.int(
     "RECEIPTS_PROCESSING_MAX_ATTEMPTS", default=3

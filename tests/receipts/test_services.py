@@ -1,7 +1,9 @@
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from mamut.errors import ApplicationError
 from receipts.models import Document, IdempotencyRecord
@@ -146,6 +148,25 @@ def test_same_key_while_the_first_is_running_is_a_conflict():
         idempotent_call(user=user, key=key, fingerprint="a", call=_created)
 
     assert (error.value.code, error.value.status_code) == ("request_in_progress", 409)
+
+
+def test_a_first_call_that_never_finished_is_taken_over_by_a_later_retry(settings):
+    settings.RECEIPTS_IDEMPOTENCY_STALE_SECONDS = 300
+    user = UserFactory()
+    key = uuid.uuid4()
+    # The process of the first upload was killed after it recorded the key.
+    lost = IdempotencyRecord.objects.create(user=user, key=key, fingerprint="a")
+    IdempotencyRecord.objects.filter(pk=lost.pk).update(
+        created_at=timezone.now() - timedelta(seconds=301)
+    )
+
+    response = idempotent_call(user=user, key=key, fingerprint="a", call=_created)
+    again = idempotent_call(user=user, key=key, fingerprint="a", call=_created)
+
+    assert response.status == 201
+    assert again == response
+    record = IdempotencyRecord.objects.get(user=user, key=key)
+    assert record.state == IdempotencyRecord.State.DONE
 
 
 def test_keys_are_scoped_to_the_user():
