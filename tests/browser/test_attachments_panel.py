@@ -202,3 +202,24 @@ def test_the_polls_keep_what_is_typed_in_the_search_box_and_the_search(
     expect(panel.get_by_text("Taxi naar klant")).to_be_visible()
     expect(page.locator("#attachments-search")).to_have_value("Taxi")
     shot(page, "2-search-kept-by-polls")
+
+
+def test_when_the_session_ends_the_poll_sends_the_whole_page_to_sign_in(
+    page, live_server, active_scanner, superuser, admin_password
+):
+    """Not the sign-in page inside the panel: the window goes to sign in, and back."""
+    _voucher_entry(page, live_server, superuser, admin_password)
+    page.get_by_role("link", name="Gekoppeld", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/voucher-entry/\?show=linked$"))
+
+    page.context.clear_cookies()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="), timeout=15_000)
+    expect(
+        page.get_by_role("region", name="Bijlagen Visma Mobile Scanner")
+    ).to_have_count(0)
+    shot(page, "1-sign-in-page")
+    page.get_by_label("E-mailadres").fill(superuser.email)
+    page.get_by_label("Wachtwoord").fill(admin_password)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(re.compile(r"/voucher-entry/\?show=linked$"))
