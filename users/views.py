@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mamut.errors import ApplicationError
+from mamut.search import search_term
 from receipts.selectors import phone_list
 from receipts.services import phone_token_revoke
 from users import services
@@ -107,7 +108,7 @@ def user_services_phone_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(GET=REGISTER_OTHERS)
 def user_administration(request: HttpRequest) -> HttpResponse:
     """Beheer → Instellingen → Beveiliging → Gebruikersadministratie."""
-    search = request.GET.get("q", "").strip()
+    search = search_term(request.GET.get("q"))
     return render(
         request,
         "users/user_administration.html",

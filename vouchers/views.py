@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from integrations.selectors import scanner_activation_offered
 from mamut.errors import ApplicationError
+from mamut.search import search_term
 from receipts.models import Document
 from receipts.selectors import document_get_for_panel, document_list_for_voucher
 from receipts.services import (
@@ -149,7 +150,7 @@ def voucher_edit(request: HttpRequest, voucher_id: int) -> HttpResponse:
 
 @allow(GET=SIGNED_IN)
 def voucher_list_view(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")
+    search = search_term(request.GET.get("q"))
     paginator = Paginator(voucher_list(search=search), 25)
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -218,3 +218,46 @@ def test_a_json_body_past_the_limit_is_413_too_large(active_scanner):
 
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+# --- The web pages --------------------------------------------------------------------
+
+HUGE_NUMBER = "99999999999999999999"
+ODD_PAGE_QUERIES = {
+    "NUL in the search": "q=a%00b&show=all",
+    "only NUL in the search": "q=%00",
+}
+
+
+@pytest.fixture
+def odd_query_caller(active_scanner, superuser):
+    """The superuser (who may open every page), with a voucher and a document."""
+    from django.test import Client
+
+    from tests.vouchers.factories import voucher
+
+    phone, _ = sign_in(mobile_user())
+    upload(phone, jpeg_bytes(), note="Taxi")
+    client = Client()
+    client.force_login(superuser)
+    client.voucher = voucher()
+    return client
+
+
+@pytest.mark.parametrize("query", ODD_PAGE_QUERIES.values(), ids=ODD_PAGE_QUERIES)
+def test_odd_query_strings_on_every_web_page_are_never_a_500(query, odd_query_caller):
+    """Every page of the web UI (the list pages: attachments panel, voucher entry,
+    voucher list, user administration, access profiles) answers odd ?q=, ?page=,
+    ?copy= with a page or a 4xx."""
+    from django.urls import reverse
+
+    from tests.test_url_access import ROUTES
+
+    paths = [route.path for route in ROUTES if not (route.is_api or route.is_admin)]
+    paths.append(reverse("voucher-edit", args=[odd_query_caller.voucher.pk]))
+    wrong = []
+    for path in paths:
+        response = odd_query_caller.get(f"{path}?{query}")
+        if response.status_code >= 500:
+            wrong.append((path, response.status_code))
+    assert wrong == []
