@@ -226,6 +226,12 @@ HUGE_NUMBER = "99999999999999999999"
 ODD_PAGE_QUERIES = {
     "NUL in the search": "q=a%00b&show=all",
     "only NUL in the search": "q=%00",
+    "huge page": f"page={HUGE_NUMBER}&show=all",
+    "huge page, searched": f"page={HUGE_NUMBER}&q=Taxi",
+    "negative page": "page=-5",
+    "odd page": "page=1e3&show=%00",
+    "huge voucher": f"voucher={HUGE_NUMBER}",
+    "huge voucher number searched": f"q=2026-{HUGE_NUMBER}",
 }
 
 
