@@ -345,7 +345,9 @@ def access_profile_create(request: HttpRequest) -> HttpResponse:
     name = ""
     source_id = request.GET.get("copy", "")
     if source_id.isdigit():
-        source = get_object_or_404(AccessProfile, pk=source_id)
+        # Beyond the ids the database holds (or digits other than 0-9): no profile.
+        too_big = not source_id.isascii() or int(source_id) > 2**31 - 1
+        source = get_object_or_404(AccessProfile, pk=0 if too_big else source_id)
         selected = access_profile_functions(source)
         name = _("Copy of %(name)s") % {"name": source.label}
     form = AccessProfileForm(initial={"name": name, "functions": sorted(selected)})

@@ -231,6 +231,8 @@ ODD_PAGE_QUERIES = {
     "negative page": "page=-5",
     "odd page": "page=1e3&show=%00",
     "huge voucher": f"voucher={HUGE_NUMBER}",
+    "huge profile to copy": f"copy={HUGE_NUMBER}",
+    "profile to copy in other digits": "copy=%C2%B2",
     "huge voucher number searched": f"q=2026-{HUGE_NUMBER}",
 }
 
@@ -267,3 +269,12 @@ def test_odd_query_strings_on_every_web_page_are_never_a_500(query, odd_query_ca
         if response.status_code >= 500:
             wrong.append((path, response.status_code))
     assert wrong == []
+
+
+@pytest.mark.parametrize("copy", [HUGE_NUMBER, "2147483648", "%C2%B2"])
+def test_copying_an_access_profile_that_cannot_exist_is_404(copy, odd_query_caller):
+    from django.urls import reverse
+
+    response = odd_query_caller.get(f"{reverse('access-profile-create')}?copy={copy}")
+
+    assert response.status_code == 404
