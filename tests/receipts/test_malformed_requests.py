@@ -3,6 +3,8 @@ and method: a 4xx with ``{"code", "detail"}``, never a 5xx. (Schemathesis in
 test_schema_fuzz.py sends what the schema allows; these are what it does not.)"""
 
 import json
+from base64 import b64encode
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -176,6 +178,22 @@ def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_doc
             assert_clear_error(response, (method, path, headers.keys()))
 
 
+def _cursor(query: str) -> str:
+    """A cursor as DRF encodes one (base64 of a query string), URL-quoted."""
+    return quote(b64encode(query.encode()).decode())
+
+
+# Valid base64, decoded fine by DRF, with a position that is no date and time.
+BAD_CURSORS = {
+    "position not a date": _cursor("p=notadate"),
+    "position with NUL": _cursor("p=2026-12-03 10:00:00%00+00:00"),
+    "position out of range": _cursor("p=2026-13-45 25:61:00+00:00"),
+    "position without time zone": _cursor("p=2026-12-03 10:00:00"),
+    "position empty, backwards": _cursor("r=1&p="),
+    "position huge": _cursor("p=" + "9" * 5000),
+}
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -185,6 +203,7 @@ def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_doc
         "cursor=" + "A" * 100_000,
         "page_size=-1&limit=99999999999999999999",
         "&".join(f"f{n}=1" for n in range(5000)),
+        *(f"cursor={position}" for position in BAD_CURSORS.values()),
     ],
     ids=[
         "huge status",
@@ -193,6 +212,7 @@ def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_doc
         "huge cursor",
         "odd paging",
         "5000 parameters",
+        *(f"cursor, {name}" for name in BAD_CURSORS),
     ],
 )
 def test_broken_query_strings_are_a_clear_4xx(query, phone_and_document):
@@ -200,6 +220,30 @@ def test_broken_query_strings_are_a_clear_4xx(query, phone_and_document):
 
     for path in paths(document_id):
         assert_clear_error(phone.get(f"{path}?{query}"), (path, query))
+
+
+@pytest.mark.parametrize("cursor", BAD_CURSORS.values(), ids=BAD_CURSORS)
+def test_a_cursor_with_a_bad_position_is_drfs_invalid_cursor_404(
+    cursor, phone_and_document
+):
+    phone, _ = phone_and_document
+
+    response = phone.get(f"/api/v1/receipts/?cursor={cursor}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_the_cursor_of_the_next_page_still_works(phone_and_document):
+    phone, _ = phone_and_document
+    for _number in range(25):
+        upload(phone, jpeg_bytes())
+
+    first = phone.get("/api/v1/receipts/").json()
+    second = phone.get(first["next"]).json()
+
+    assert len(first["results"]) == 25
+    assert len(second["results"]) == 1
 
 
 def test_a_path_that_no_view_answers_is_a_json_404(phone_and_document):
