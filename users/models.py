@@ -82,6 +82,20 @@ SCANNER_FUNCTIONS: list[tuple[str, str, str]] = [
 ]
 
 
+# Bookkeeping functions an access profile grants besides the scanner's: the
+# permission (on vouchers.Voucher), its label on screen and what it allows.
+ENTER_VOUCHERS = "vouchers.enter_vouchers"
+BOOKKEEPING_FUNCTIONS: list[tuple[str, str, str]] = [
+    (
+        ENTER_VOUCHERS,
+        _("Enter vouchers"),
+        _("Create and change vouchers in the voucher entry window."),
+    ),
+]
+# Every function of an access profile, as the profile pages show them.
+PROFILE_FUNCTIONS = [*BOOKKEEPING_FUNCTIONS, *SCANNER_FUNCTIONS]
+
+
 class CompanyManager(models.Manager["Company"]):
     def current(self) -> "Company":
         """The company this installation administers (one per installation)."""

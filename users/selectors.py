@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrations.selectors import scanner_is_active
 from users.models import (
+    PROFILE_FUNCTIONS,
     SCANNER_FUNCTIONS,
     AccessProfile,
     AuditEvent,
@@ -89,6 +90,12 @@ _PROBLEMS = {
 def scanner_function_choices() -> list[tuple[str, str, str]]:
     """(permission, label, description) of the five scanner functions, in order."""
     return SCANNER_FUNCTIONS
+
+
+def profile_function_choices() -> list[tuple[str, str, str]]:
+    """(permission, label, description) of every function an access profile grants:
+    "Enter vouchers", then the five scanner functions."""
+    return PROFILE_FUNCTIONS
 
 
 def user_has_function(user: User, function: str) -> bool:
@@ -198,7 +205,7 @@ def access_profile_list() -> QuerySet[AccessProfile]:
 
 
 def access_profile_functions(profile: AccessProfile) -> set[str]:
-    """The scanner functions the profile grants, as ``app_label.codename``."""
+    """The functions the profile grants, as ``app_label.codename``."""
     return {
         f"{permission.content_type.app_label}.{permission.codename}"
         for permission in profile.group.permissions.all()

@@ -25,7 +25,7 @@ from users.selectors import (
     audit_events_for_user,
     mobile_registration_active,
     mobile_registration_problems,
-    scanner_function_choices,
+    profile_function_choices,
     user_access_profile,
     user_list,
 )
@@ -290,7 +290,7 @@ def access_profiles(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "users/access_profiles.html",
-        {"profiles": profiles, "functions": scanner_function_choices()},
+        {"profiles": profiles, "functions": profile_function_choices()},
     )
 
 
@@ -308,7 +308,7 @@ def _profile_page(
             "form": form,
             "profile": profile,
             "read_only": profile is not None and profile.is_system,
-            "functions": scanner_function_choices(),
+            "functions": profile_function_choices(),
             "selected": selected,
         },
     )
