@@ -17,6 +17,7 @@ from users.models import (
     MobileRegistration,
     ScannerFunction,
     User,
+    system_keys_matching,
 )
 
 
@@ -171,6 +172,7 @@ def user_list(*, search: str = "") -> QuerySet[User]:
             | Q(employee__name__icontains=word)
             | Q(employee__employee_number__icontains=word)
             | Q(groups__name__icontains=word)
+            | Q(groups__access_profile__system_key__in=system_keys_matching(word))
         ).distinct()
     return users
 
