@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrations.selectors import scanner_is_active
 from users.models import (
+    BOOKKEEPING_FUNCTIONS,
     PROFILE_FUNCTIONS,
     SCANNER_FUNCTIONS,
     AccessProfile,
@@ -91,6 +92,15 @@ _PROBLEMS = {
 def scanner_function_choices() -> list[tuple[str, str, str]]:
     """(permission, label, description) of the five scanner functions, in order."""
     return SCANNER_FUNCTIONS
+
+
+def profile_function_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The functions of an access profile under their headings, as the profile's
+    form shows them: bookkeeping, then Visma Mobile Scanner."""
+    return [
+        (_("Bookkeeping"), BOOKKEEPING_FUNCTIONS),
+        ("Visma Mobile Scanner", SCANNER_FUNCTIONS),
+    ]
 
 
 def profile_function_choices() -> list[tuple[str, str, str]]:

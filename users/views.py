@@ -26,6 +26,7 @@ from users.selectors import (
     mobile_registration_active,
     mobile_registration_problems,
     profile_function_choices,
+    profile_function_groups,
     user_access_profile,
     user_list,
 )
@@ -308,7 +309,7 @@ def _profile_page(
             "form": form,
             "profile": profile,
             "read_only": profile is not None and profile.is_system,
-            "functions": profile_function_choices(),
+            "function_groups": profile_function_groups(),
             "selected": selected,
         },
     )
