@@ -101,6 +101,7 @@ def seeded_data(request: pytest.FixtureRequest) -> None:
 
     import_module("users.migrations.0003_seed_system_access_profiles").seed(apps, None)
     import_module("vouchers.migrations.0002_seed_chart_of_accounts").seed(apps, None)
+    import_module("vouchers.migrations.0003_enter_vouchers_permission").seed(apps, None)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import uuid
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -226,6 +228,20 @@ class DocumentPage(serializers.Serializer):
 class DocumentPagination(CursorPagination):
     ordering = ("-created_at", "-pk")
     page_size = 25
+
+    def decode_cursor(self, request):
+        """DRF's cursor, whose position (``created_at`` of the last row shown) must be
+        an aware date and time too: anything else is DRF's invalid-cursor 404, not a
+        500 from the database or a naive-datetime warning."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                position = parse_datetime(cursor.position)
+            except ValueError:
+                position = None
+            if position is None or timezone.is_naive(position):
+                raise exceptions.NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class ReceiptListApi(APIView):

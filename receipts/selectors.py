@@ -102,6 +102,15 @@ def panel_queryset(
     return documents
 
 
+PANEL_MAX_PAGE = 1_000_000
+
+
+def _panel_rows(documents, *, page: int, per_page: int) -> list[Document]:
+    """The page's documents plus one more, which tells whether a next page exists."""
+    start = (page - 1) * per_page
+    return list(documents[start : start + per_page + 1])
+
+
 def document_panel_page(
     *, show: str = PanelFilter.ALL, page: int = 1, per_page: int = 24, search: str = ""
 ) -> PanelPage:
@@ -111,20 +120,24 @@ def document_panel_page(
     lists the trash, latest deletion first. A fixed number of queries whatever the
     number of rows (one for the documents with sender and voucher, one for their
     first pages); no COUNT over the table: one row more than a page tells whether a
-    next page exists.
+    next page exists. A page past the end shows the last page (then it counts).
     """
-    documents = panel_queryset(show=show, search=search)
-    page = max(page, 1)
-    start = (page - 1) * per_page
-    rows = list(
-        documents.prefetch_related(
-            Prefetch(
-                "pages",
-                queryset=DocumentPage.objects.filter(number=1),
-                to_attr="first_pages",
-            )
-        )[start : start + per_page + 1]
+    documents = panel_queryset(show=show, search=search).prefetch_related(
+        Prefetch(
+            "pages",
+            queryset=DocumentPage.objects.filter(number=1),
+            to_attr="first_pages",
+        )
     )
+    # A page number past any real page (typed in the address bar) would make an
+    # OFFSET beyond what the database takes.
+    page = min(max(page, 1), PANEL_MAX_PAGE)
+    rows = _panel_rows(documents, page=page, per_page=per_page)
+    if not rows and page > 1:
+        # Past the end: the last page, as Django's Paginator.get_page does. Only here
+        # does the panel count the rows.
+        page = max(1, -(-documents.count() // per_page))
+        rows = _panel_rows(documents, page=page, per_page=per_page)
     return PanelPage(
         documents=rows[:per_page],
         number=page,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mamut.errors import ApplicationError
+from mamut.search import search_term
 from receipts.models import Document
 from receipts.selectors import (
     PanelFilter,
@@ -150,7 +151,7 @@ def panel_context(request: HttpRequest, *, voucher, here: str = "") -> dict:
     show = request.GET.get("show", PanelFilter.ALL)
     if show not in PanelFilter.CHOICES:
         show = PanelFilter.ALL
-    search = request.GET.get("q", "").strip()[:100]
+    search = search_term(request.GET.get("q"))
     panel = document_panel_page(
         show=show, page=_int(request.GET.get("page"), 1), search=search
     )

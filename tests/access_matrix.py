@@ -8,11 +8,12 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.users.factories import UserFactory, profile_with
-from users.models import ScannerFunction, User
+from users.models import ENTER_VOUCHERS, ScannerFunction, User
 
 SIGNED_IN = "any signed-in user"
 SUPERUSER = "superuser only"
 FUNCTIONS = [
+    ENTER_VOUCHERS,
     ScannerFunction.USE,
     ScannerFunction.VIEW_ATTACHMENTS,
     ScannerFunction.LINK_ATTACHMENTS,

@@ -94,8 +94,9 @@ def test_sign_out_is_a_post_and_ends_the_session(client, superuser):
     assert client.get(reverse("home")).status_code == 302
 
 
-# The security pages need a function or the superuser (tests/users/test_permissions.py).
-SECURITY_PAGES = ["user-administration", "access-profiles"]
+# These pages need a function or the superuser (tests/users/test_permissions.py,
+# tests/receipts/test_panel_permissions.py).
+RESTRICTED_PAGES = ["voucher-entry", "user-administration", "access-profiles"]
 
 
 @pytest.mark.parametrize("name", MENU_PAGES)
@@ -108,7 +109,7 @@ def test_every_menu_page_answers_for_the_superuser(client, superuser, name):
 
 
 @pytest.mark.parametrize(
-    "name", [name for name in MENU_PAGES if name not in SECURITY_PAGES]
+    "name", [name for name in MENU_PAGES if name not in RESTRICTED_PAGES]
 )
 def test_every_other_menu_page_answers_for_a_signed_in_user(client, plain_user, name):
     client.force_login(plain_user)
@@ -118,8 +119,8 @@ def test_every_other_menu_page_answers_for_a_signed_in_user(client, plain_user, 
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("name", SECURITY_PAGES)
-def test_security_pages_tell_a_plain_user_he_has_no_access(client, plain_user, name):
+@pytest.mark.parametrize("name", RESTRICTED_PAGES)
+def test_restricted_pages_tell_a_plain_user_he_has_no_access(client, plain_user, name):
     client.force_login(plain_user)
 
     response = client.get(reverse(name))
@@ -152,7 +153,12 @@ def test_menu_shows_a_plain_user_only_what_he_may_open(client, plain_user):
     text = client.get(reverse("home")).text
 
     assert ">Gebruiker<" in text
-    for label in ["Beveiliging", "Gebruikersadministratie", "Toegangsprofielen"]:
+    for label in [
+        "Inboeken",
+        "Beveiliging",
+        "Gebruikersadministratie",
+        "Toegangsprofielen",
+    ]:
         assert f">{label}<" not in text, label
 
 

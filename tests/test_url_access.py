@@ -155,6 +155,56 @@ def test_anonymous_callers_are_refused_everywhere_but_the_public_urls(method):
     assert wrong == [], _report(wrong)
 
 
+def test_an_htmx_request_after_the_session_expired_sends_the_whole_page_to_sign_in():
+    """The panel's poll without a session: no 302 that htmx would follow and paste
+    into the panel, but HX-Redirect to the sign-in page, back to the page shown."""
+    response = Client().get(
+        reverse("attachments-panel") + "?show=all",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/voucher-entry/?show=linked&q=Taxi",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["HX-Redirect"] == (
+        reverse("login") + "?next=/voucher-entry/%3Fshow%3Dlinked%26q%3DTaxi"
+    )
+    assert "Location" not in response
+
+
+@pytest.mark.parametrize(
+    "current_url",
+    [
+        "",
+        "https://evil.example.com/steal/",
+        "javascript:alert(1)",
+        "//evil.example.com/",
+    ],
+)
+def test_an_htmx_redirect_to_sign_in_never_returns_to_another_site(current_url):
+    response = Client().get(
+        reverse("attachments-panel"),
+        headers={"HX-Request": "true", "HX-Current-URL": current_url},
+    )
+
+    assert response["HX-Redirect"] == reverse("login") + "?next=/"
+
+
+def test_every_page_sends_an_anonymous_htmx_request_to_sign_in_with_hx_redirect():
+    wrong = []
+    for route in ROUTES:
+        if route.is_api or route.is_admin or route.name in PUBLIC:
+            continue
+        response = Client().get(route.path, headers={"HX-Request": "true"})
+        if response.status_code in (404, 405):
+            continue
+        if not response.get("HX-Redirect", "").startswith(reverse("login")):
+            wrong.append((route.path, route.name, response.status_code))
+    assert wrong == [], _report(wrong)
+
+
 def _open_to_signed_in(route: Route, method: str) -> bool:
     if route.name in PUBLIC or route.name in SIGNED_IN_PAGES:
         return True

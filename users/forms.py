@@ -7,7 +7,7 @@ from users.models import AccessProfile, Employee, User
 from users.selectors import (
     access_profile_list,
     employees_linkable,
-    scanner_function_choices,
+    profile_function_choices,
 )
 
 NEW_EMPLOYEE = "new"
@@ -151,7 +151,7 @@ class AccessProfileForm(forms.Form):
     def __init__(self, *args, read_only: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["functions"].choices = [
-            (function, label) for function, label, _help in scanner_function_choices()
+            (function, label) for function, label, _help in profile_function_choices()
         ]
         if read_only:
             for field in self.fields.values():

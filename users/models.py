@@ -82,6 +82,20 @@ SCANNER_FUNCTIONS: list[tuple[str, str, str]] = [
 ]
 
 
+# Bookkeeping functions an access profile grants besides the scanner's: the
+# permission (on vouchers.Voucher), its label on screen and what it allows.
+ENTER_VOUCHERS = "vouchers.enter_vouchers"
+BOOKKEEPING_FUNCTIONS: list[tuple[str, str, str]] = [
+    (
+        ENTER_VOUCHERS,
+        _("Enter vouchers"),
+        _("Create and change vouchers in the voucher entry window."),
+    ),
+]
+# Every function of an access profile, as the profile pages show them.
+PROFILE_FUNCTIONS = [*BOOKKEEPING_FUNCTIONS, *SCANNER_FUNCTIONS]
+
+
 class CompanyManager(models.Manager["Company"]):
     def current(self) -> "Company":
         """The company this installation administers (one per installation)."""
@@ -248,6 +262,31 @@ class AccessProfile(models.Model):
         return self.group.name
 
 
+# The group names the data migration gives the system profiles, and their label.
+SYSTEM_PROFILE_NAMES = {
+    "Beheerder": AccessProfile.SystemKey.ADMINISTRATOR,
+    "Boekhouder": AccessProfile.SystemKey.BOOKKEEPER,
+    "Medewerker": AccessProfile.SystemKey.EMPLOYEE,
+}
+
+
+def profile_name_display(name: str) -> str:
+    """A profile's stored name as the screen shows it: a system profile's name (as
+    audit events keep it) in the user's language, any other name as it is."""
+    key = SYSTEM_PROFILE_NAMES.get(name)
+    return str(key.label) if key else name
+
+
+def system_keys_matching(word: str) -> list[str]:
+    """The system profiles whose name on screen contains ``word`` (any case)."""
+    word = word.casefold()
+    return [
+        key.value
+        for key in AccessProfile.SystemKey
+        if word in str(key.label).casefold()
+    ]
+
+
 class MobileRegistration(models.Model):
     """One period in which a user was registered as a Visma Mobile Scanner user."""
 
@@ -361,3 +400,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events cannot be deleted.")
+
+    @property
+    def profile_label(self) -> str:
+        """The profile's name in the user's language (system profiles translated)."""
+        return profile_name_display(self.profile_name)

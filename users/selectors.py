@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from integrations.selectors import scanner_is_active
 from users.models import (
+    BOOKKEEPING_FUNCTIONS,
+    PROFILE_FUNCTIONS,
     SCANNER_FUNCTIONS,
     AccessProfile,
     AuditEvent,
@@ -16,6 +18,7 @@ from users.models import (
     MobileRegistration,
     ScannerFunction,
     User,
+    system_keys_matching,
 )
 
 
@@ -91,6 +94,21 @@ def scanner_function_choices() -> list[tuple[str, str, str]]:
     return SCANNER_FUNCTIONS
 
 
+def profile_function_groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The functions of an access profile under their headings, as the profile's
+    form shows them: bookkeeping, then Visma Mobile Scanner."""
+    return [
+        (_("Bookkeeping"), BOOKKEEPING_FUNCTIONS),
+        ("Visma Mobile Scanner", SCANNER_FUNCTIONS),
+    ]
+
+
+def profile_function_choices() -> list[tuple[str, str, str]]:
+    """(permission, label, description) of every function an access profile grants:
+    "Enter vouchers", then the five scanner functions."""
+    return PROFILE_FUNCTIONS
+
+
 def user_has_function(user: User, function: str) -> bool:
     """Whether the user's profile grants ``function``, whether or not the account is
     active (``has_perm`` answers no for every inactive account)."""
@@ -164,6 +182,7 @@ def user_list(*, search: str = "") -> QuerySet[User]:
             | Q(employee__name__icontains=word)
             | Q(employee__employee_number__icontains=word)
             | Q(groups__name__icontains=word)
+            | Q(groups__access_profile__system_key__in=system_keys_matching(word))
         ).distinct()
     return users
 
@@ -198,7 +217,7 @@ def access_profile_list() -> QuerySet[AccessProfile]:
 
 
 def access_profile_functions(profile: AccessProfile) -> set[str]:
-    """The scanner functions the profile grants, as ``app_label.codename``."""
+    """The functions the profile grants, as ``app_label.codename``."""
     return {
         f"{permission.content_type.app_label}.{permission.codename}"
         for permission in profile.group.permissions.all()

@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ from rest_framework import status
 
 from mamut.errors import ApplicationError
 from users.models import (
-    SCANNER_FUNCTIONS,
+    PROFILE_FUNCTIONS,
     AccessProfile,
     AuditEvent,
     Company,
@@ -324,20 +325,20 @@ def user_access_profile_assign(
 # --- Access profiles ------------------------------------------------------------------
 
 
-def _scanner_permissions(functions: set[str]) -> list[Permission]:
-    known = {function for function, _label, _help in SCANNER_FUNCTIONS}
+def _profile_permissions(functions: set[str]) -> list[Permission]:
+    """The permissions of ``functions`` (``PROFILE_FUNCTIONS`` values)."""
+    known = {function for function, _label, _help in PROFILE_FUNCTIONS}
     unknown = functions - known
     if unknown:
         raise ApplicationError(
             _("Unknown function: %(names)s.") % {"names": ", ".join(sorted(unknown))},
             code="unknown_function",
         )
-    codenames = [function.split(".", 1)[1] for function in functions]
-    return list(
-        Permission.objects.filter(
-            content_type__app_label="users", codename__in=codenames
-        )
-    )
+    wanted = Q(pk__in=[])
+    for function in functions:
+        app_label, codename = function.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(wanted))
 
 
 def _profile_name_errors(name: str, *, exclude: Group | None = None) -> list[str]:
@@ -380,7 +381,7 @@ def access_profile_create(
     errors = _profile_name_errors(name)
     if errors:
         raise ApplicationError(errors[0], code="invalid", fields={"name": errors})
-    permissions = _scanner_permissions(functions)
+    permissions = _profile_permissions(functions)
     group = Group.objects.create(name=name.strip())
     group.permissions.set(permissions)
     profile = AccessProfile.objects.create(group=group)
@@ -403,7 +404,7 @@ def access_profile_update(
     errors = _profile_name_errors(name, exclude=profile.group)
     if errors:
         raise ApplicationError(errors[0], code="invalid", fields={"name": errors})
-    permissions = _scanner_permissions(functions)
+    permissions = _profile_permissions(functions)
     before = access_profile_functions(profile)
     profile.group.name = name.strip()
     profile.group.save(update_fields=["name"])

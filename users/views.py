@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mamut.errors import ApplicationError
+from mamut.search import search_term
 from receipts.selectors import phone_list
 from receipts.services import phone_token_revoke
 from users import services
@@ -24,7 +25,8 @@ from users.selectors import (
     audit_events_for_user,
     mobile_registration_active,
     mobile_registration_problems,
-    scanner_function_choices,
+    profile_function_choices,
+    profile_function_groups,
     user_access_profile,
     user_list,
 )
@@ -107,7 +109,7 @@ def user_services_phone_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(GET=REGISTER_OTHERS)
 def user_administration(request: HttpRequest) -> HttpResponse:
     """Beheer → Instellingen → Beveiliging → Gebruikersadministratie."""
-    search = request.GET.get("q", "").strip()
+    search = search_term(request.GET.get("q"))
     return render(
         request,
         "users/user_administration.html",
@@ -289,7 +291,7 @@ def access_profiles(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "users/access_profiles.html",
-        {"profiles": profiles, "functions": scanner_function_choices()},
+        {"profiles": profiles, "functions": profile_function_choices()},
     )
 
 
@@ -307,7 +309,7 @@ def _profile_page(
             "form": form,
             "profile": profile,
             "read_only": profile is not None and profile.is_system,
-            "functions": scanner_function_choices(),
+            "function_groups": profile_function_groups(),
             "selected": selected,
         },
     )
@@ -344,7 +346,9 @@ def access_profile_create(request: HttpRequest) -> HttpResponse:
     name = ""
     source_id = request.GET.get("copy", "")
     if source_id.isdigit():
-        source = get_object_or_404(AccessProfile, pk=source_id)
+        # Beyond the ids the database holds (or digits other than 0-9): no profile.
+        too_big = not source_id.isascii() or int(source_id) > 2**31 - 1
+        source = get_object_or_404(AccessProfile, pk=0 if too_big else source_id)
         selected = access_profile_functions(source)
         name = _("Copy of %(name)s") % {"name": source.label}
     form = AccessProfileForm(initial={"name": name, "functions": sorted(selected)})

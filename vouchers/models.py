@@ -92,6 +92,8 @@ class Voucher(models.Model):
         ordering = ["-year", "-number"]
         verbose_name = _("voucher")
         verbose_name_plural = _("vouchers")
+        # The access-profile function "Enter vouchers" (users.models.ENTER_VOUCHERS).
+        permissions = [("enter_vouchers", "Enter vouchers")]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "year", "number"],

@@ -3,6 +3,8 @@
 The window holds the voucher form with its toolbar ("Nieuw", "Opslaan",
 "Vernieuwen", and "Visma Mobile Scanner activeren" while the service is inactive) and,
 for who may see them, the panel "Bijlagen Visma Mobile Scanner" (receipts.views).
+The window and the list need the access-profile function "Enter vouchers"; the panel
+in it keeps its own checks.
 """
 
 import uuid
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from integrations.selectors import scanner_activation_offered
 from mamut.errors import ApplicationError
+from mamut.search import search_term
 from receipts.models import Document
 from receipts.selectors import document_get_for_panel, document_list_for_voucher
 from receipts.services import (
@@ -23,8 +26,8 @@ from receipts.services import (
     voucher_fill_from_document,
 )
 from receipts.views import held_back_notes, panel_context
-from users.access import SIGNED_IN, allow
-from users.models import ScannerFunction
+from users.access import allow
+from users.models import ENTER_VOUCHERS, ScannerFunction
 from vouchers.forms import VoucherForm
 from vouchers.models import Voucher
 from vouchers.selectors import voucher_get, voucher_list
@@ -93,7 +96,7 @@ def _fill_from_document(request: HttpRequest) -> HttpResponse:
     )
 
 
-@allow(GET=SIGNED_IN, POST=SIGNED_IN)
+@allow(GET=ENTER_VOUCHERS, POST=ENTER_VOUCHERS)
 def voucher_entry(request: HttpRequest) -> HttpResponse:
     """A new voucher: an empty form; "Opslaan" saves it and gives it its number.
 
@@ -129,7 +132,7 @@ def voucher_entry(request: HttpRequest) -> HttpResponse:
     return _window(request, form=VoucherForm(), voucher=None)
 
 
-@allow(GET=SIGNED_IN, POST=SIGNED_IN)
+@allow(GET=ENTER_VOUCHERS, POST=ENTER_VOUCHERS)
 def voucher_edit(request: HttpRequest, voucher_id: int) -> HttpResponse:
     voucher = voucher_get(voucher_id=voucher_id)
     if voucher is None:
@@ -147,9 +150,9 @@ def voucher_edit(request: HttpRequest, voucher_id: int) -> HttpResponse:
     return _window(request, form=form, voucher=voucher)
 
 
-@allow(GET=SIGNED_IN)
+@allow(GET=ENTER_VOUCHERS)
 def voucher_list_view(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "")
+    search = search_term(request.GET.get("q"))
     paginator = Paginator(voucher_list(search=search), 25)
     page = paginator.get_page(request.GET.get("page"))
     return render(

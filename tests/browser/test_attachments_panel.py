@@ -158,3 +158,68 @@ def test_a_read_receipt_fills_the_new_voucher_and_is_linked_when_it_is_saved(
     expect(document.get_by_text("Gekoppeld aan boeking 2026-1")).to_be_visible()
     assert _border(document) != YELLOW
     shot(page, "3-saved-and-linked")
+
+
+def _wait_for_a_poll(page) -> None:
+    """Until the panel has replaced itself once more (its 3-second poll)."""
+    page.evaluate("document.getElementById('attachments-panel').beforePoll = true")
+    page.wait_for_function(
+        "() => !document.getElementById('attachments-panel').beforePoll",
+        timeout=15_000,
+    )
+
+
+def test_the_polls_keep_what_is_typed_in_the_search_box_and_the_search(
+    page, live_server, active_scanner, superuser, admin_password
+):
+    """The panel replaces itself every 3 s; the search box keeps the text being typed,
+    the focus and the caret, and a search that was sent stays applied."""
+    anna = mobile_user(email="anna@example.com", first_name="Anna")
+    _send_from_the_phone(anna, "Taxi naar klant")
+    _send_from_the_phone(anna, "Lunch met klant")
+    _voucher_entry(page, live_server, superuser, admin_password)
+    panel = page.get_by_role("region", name="Bijlagen Visma Mobile Scanner")
+    expect(panel.get_by_role("article")).to_have_count(2)
+
+    search = page.locator("#attachments-search")
+    search.click()
+    page.keyboard.type("Tax")
+    _wait_for_a_poll(page)
+    _wait_for_a_poll(page)
+
+    expect(search).to_have_value("Tax")
+    expect(search).to_be_focused()
+    assert search.evaluate("box => [box.selectionStart, box.selectionEnd]") == [3, 3]
+    page.keyboard.type("i")
+    expect(search).to_have_value("Taxi")
+    shot(page, "1-typed-through-polls")
+
+    page.keyboard.press("Enter")
+    expect(panel.get_by_role("article")).to_have_count(1)
+    _wait_for_a_poll(page)
+    _wait_for_a_poll(page)
+    expect(panel.get_by_role("article")).to_have_count(1)
+    expect(panel.get_by_text("Taxi naar klant")).to_be_visible()
+    expect(page.locator("#attachments-search")).to_have_value("Taxi")
+    shot(page, "2-search-kept-by-polls")
+
+
+def test_when_the_session_ends_the_poll_sends_the_whole_page_to_sign_in(
+    page, live_server, active_scanner, superuser, admin_password
+):
+    """Not the sign-in page inside the panel: the window goes to sign in, and back."""
+    _voucher_entry(page, live_server, superuser, admin_password)
+    page.get_by_role("link", name="Gekoppeld", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/voucher-entry/\?show=linked$"))
+
+    page.context.clear_cookies()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="), timeout=15_000)
+    expect(
+        page.get_by_role("region", name="Bijlagen Visma Mobile Scanner")
+    ).to_have_count(0)
+    shot(page, "1-sign-in-page")
+    page.get_by_label("E-mailadres").fill(superuser.email)
+    page.get_by_label("Wachtwoord").fill(admin_password)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(re.compile(r"/voucher-entry/\?show=linked$"))

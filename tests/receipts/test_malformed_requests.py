@@ -3,6 +3,8 @@ and method: a 4xx with ``{"code", "detail"}``, never a 5xx. (Schemathesis in
 test_schema_fuzz.py sends what the schema allows; these are what it does not.)"""
 
 import json
+from base64 import b64encode
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -176,6 +178,22 @@ def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_doc
             assert_clear_error(response, (method, path, headers.keys()))
 
 
+def _cursor(query: str) -> str:
+    """A cursor as DRF encodes one (base64 of a query string), URL-quoted."""
+    return quote(b64encode(query.encode()).decode())
+
+
+# Valid base64, decoded fine by DRF, with a position that is no date and time.
+BAD_CURSORS = {
+    "position not a date": _cursor("p=notadate"),
+    "position with NUL": _cursor("p=2026-12-03 10:00:00%00+00:00"),
+    "position out of range": _cursor("p=2026-13-45 25:61:00+00:00"),
+    "position without time zone": _cursor("p=2026-12-03 10:00:00"),
+    "position empty, backwards": _cursor("r=1&p="),
+    "position huge": _cursor("p=" + "9" * 5000),
+}
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -185,6 +203,7 @@ def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_doc
         "cursor=" + "A" * 100_000,
         "page_size=-1&limit=99999999999999999999",
         "&".join(f"f{n}=1" for n in range(5000)),
+        *(f"cursor={position}" for position in BAD_CURSORS.values()),
     ],
     ids=[
         "huge status",
@@ -193,6 +212,7 @@ def test_broken_headers_on_every_endpoint_are_a_clear_4xx(headers, phone_and_doc
         "huge cursor",
         "odd paging",
         "5000 parameters",
+        *(f"cursor, {name}" for name in BAD_CURSORS),
     ],
 )
 def test_broken_query_strings_are_a_clear_4xx(query, phone_and_document):
@@ -200,6 +220,30 @@ def test_broken_query_strings_are_a_clear_4xx(query, phone_and_document):
 
     for path in paths(document_id):
         assert_clear_error(phone.get(f"{path}?{query}"), (path, query))
+
+
+@pytest.mark.parametrize("cursor", BAD_CURSORS.values(), ids=BAD_CURSORS)
+def test_a_cursor_with_a_bad_position_is_drfs_invalid_cursor_404(
+    cursor, phone_and_document
+):
+    phone, _ = phone_and_document
+
+    response = phone.get(f"/api/v1/receipts/?cursor={cursor}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_the_cursor_of_the_next_page_still_works(phone_and_document):
+    phone, _ = phone_and_document
+    for _number in range(25):
+        upload(phone, jpeg_bytes())
+
+    first = phone.get("/api/v1/receipts/").json()
+    second = phone.get(first["next"]).json()
+
+    assert len(first["results"]) == 25
+    assert len(second["results"]) == 1
 
 
 def test_a_path_that_no_view_answers_is_a_json_404(phone_and_document):
@@ -218,3 +262,63 @@ def test_a_json_body_past_the_limit_is_413_too_large(active_scanner):
 
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+# --- The web pages --------------------------------------------------------------------
+
+HUGE_NUMBER = "99999999999999999999"
+ODD_PAGE_QUERIES = {
+    "NUL in the search": "q=a%00b&show=all",
+    "only NUL in the search": "q=%00",
+    "huge page": f"page={HUGE_NUMBER}&show=all",
+    "huge page, searched": f"page={HUGE_NUMBER}&q=Taxi",
+    "negative page": "page=-5",
+    "odd page": "page=1e3&show=%00",
+    "huge voucher": f"voucher={HUGE_NUMBER}",
+    "huge profile to copy": f"copy={HUGE_NUMBER}",
+    "profile to copy in other digits": "copy=%C2%B2",
+    "huge voucher number searched": f"q=2026-{HUGE_NUMBER}",
+}
+
+
+@pytest.fixture
+def odd_query_caller(active_scanner, superuser):
+    """The superuser (who may open every page), with a voucher and a document."""
+    from django.test import Client
+
+    from tests.vouchers.factories import voucher
+
+    phone, _ = sign_in(mobile_user())
+    upload(phone, jpeg_bytes(), note="Taxi")
+    client = Client()
+    client.force_login(superuser)
+    client.voucher = voucher()
+    return client
+
+
+@pytest.mark.parametrize("query", ODD_PAGE_QUERIES.values(), ids=ODD_PAGE_QUERIES)
+def test_odd_query_strings_on_every_web_page_are_never_a_500(query, odd_query_caller):
+    """Every page of the web UI (the list pages: attachments panel, voucher entry,
+    voucher list, user administration, access profiles) answers odd ?q=, ?page=,
+    ?copy= with a page or a 4xx."""
+    from django.urls import reverse
+
+    from tests.test_url_access import ROUTES
+
+    paths = [route.path for route in ROUTES if not (route.is_api or route.is_admin)]
+    paths.append(reverse("voucher-edit", args=[odd_query_caller.voucher.pk]))
+    wrong = []
+    for path in paths:
+        response = odd_query_caller.get(f"{path}?{query}")
+        if response.status_code >= 500:
+            wrong.append((path, response.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("copy", [HUGE_NUMBER, "2147483648", "%C2%B2"])
+def test_copying_an_access_profile_that_cannot_exist_is_404(copy, odd_query_caller):
+    from django.urls import reverse
+
+    response = odd_query_caller.get(f"{reverse('access-profile-create')}?copy={copy}")
+
+    assert response.status_code == 404

@@ -1,7 +1,7 @@
 """Who may open which page and do which action of the voucher window and its panel.
 
 As tests/users/test_permissions.py: one row per (url name, method); every row is asked
-as anonymous, a user with no function, a user with each single scanner function and
+as anonymous, a user with no function, a user with each single function and
 the superuser. A view added to vouchers/urls.py or receipts/web_urls.py without rows
 here makes a test fail.
 """
@@ -10,25 +10,26 @@ import pytest
 from django.urls import URLPattern, reverse
 
 from receipts.web_urls import urlpatterns as panel_urls
-from tests.access_matrix import CALLERS, SIGNED_IN, assert_access
+from tests.access_matrix import CALLERS, assert_access
 from tests.receipts.factories import mobile_user
 from tests.receipts.panel import received
 from tests.vouchers.factories import voucher
-from users.models import ScannerFunction
+from users.models import ENTER_VOUCHERS, ScannerFunction
 from vouchers.urls import urlpatterns as voucher_urls
 
 pytestmark = pytest.mark.django_db
 
 VIEW = ScannerFunction.VIEW_ATTACHMENTS
 LINK = ScannerFunction.LINK_ATTACHMENTS
+ENTER = ENTER_VOUCHERS
 
 # (url name, method, who may, what the url names)
 ACCESS = [
-    ("voucher-entry", "GET", SIGNED_IN, None),
-    ("voucher-entry", "POST", SIGNED_IN, None),
-    ("voucher-edit", "GET", SIGNED_IN, "voucher"),
-    ("voucher-edit", "POST", SIGNED_IN, "voucher"),
-    ("voucher-list", "GET", SIGNED_IN, None),
+    ("voucher-entry", "GET", ENTER, None),
+    ("voucher-entry", "POST", ENTER, None),
+    ("voucher-edit", "GET", ENTER, "voucher"),
+    ("voucher-edit", "POST", ENTER, "voucher"),
+    ("voucher-list", "GET", ENTER, None),
     ("attachments-panel", "GET", VIEW, None),
     ("attachment-detail", "GET", VIEW, "document"),
     ("attachment-pdf", "GET", VIEW, "document"),

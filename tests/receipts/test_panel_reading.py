@@ -15,7 +15,7 @@ from receipts.models import Document, DocumentEvent
 from tests.receipts.factories import UserFactory, mobile_user
 from tests.receipts.panel import READ, received
 from tests.users.factories import profile_with
-from users.models import ScannerFunction
+from users.models import ENTER_VOUCHERS, ScannerFunction
 from vouchers.models import Account, Voucher
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def sender(active_scanner):
 @pytest.fixture
 def bookkeeper(client):
     user = UserFactory(email="boekhouder@example.com")
-    user.groups.add(profile_with(VIEW, LINK).group)
+    user.groups.add(profile_with(ENTER_VOUCHERS, VIEW, LINK).group)
     client.force_login(user)
     return user
 

@@ -223,3 +223,23 @@ def test_audit_records_cannot_be_changed_or_removed(sender, bookkeeper):
         event.delete()
     with pytest.raises(TypeError):
         DocumentEvent.objects.all().delete()
+
+
+@pytest.mark.parametrize("page", [4, 99, 10**20])
+def test_a_page_past_the_end_shows_the_last_page(sender, page):
+    for index in range(5):
+        received(sender, note=str(index), color=("white", "black", "red")[index % 3])
+
+    shown = document_panel_page(per_page=2, page=page)
+
+    assert shown.number == 3
+    assert [d.note for d in shown.documents] == ["0"]
+    assert shown.has_previous and not shown.has_next
+
+
+def test_a_page_past_the_end_of_an_empty_panel_is_the_first(sender):
+    shown = document_panel_page(page=10**20)
+
+    assert shown.number == 1
+    assert shown.documents == []
+    assert not shown.has_previous and not shown.has_next

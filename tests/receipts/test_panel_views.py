@@ -10,7 +10,7 @@ from tests.receipts.factories import UserFactory, mobile_user
 from tests.receipts.panel import many, received
 from tests.users.factories import profile_with
 from tests.vouchers.factories import voucher
-from users.models import ScannerFunction
+from users.models import ENTER_VOUCHERS, ScannerFunction
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def sender(active_scanner):
 
 def signed_in(client, *functions):
     user = UserFactory(email="boekhouder@example.com")
-    user.groups.add(profile_with(*functions).group)
+    user.groups.add(profile_with(ENTER_VOUCHERS, *functions).group)
     client.force_login(user)
     return client
 

@@ -117,3 +117,51 @@ def test_methods_without_a_row_are_not_allowed(client, superuser, url_for, name)
 def test_no_function_needs_a_function_the_table_does_not_know():
     rules = {rule for _name, _method, rule, _target in ACCESS}
     assert rules <= {SIGNED_IN, SUPERUSER, *FUNCTIONS}
+
+
+# --- Voucher entry is a bookkeeping right ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("system_key", "may_enter"),
+    [("administrator", True), ("bookkeeper", True), ("employee", False)],
+)
+def test_the_system_profiles_grant_voucher_entry_to_beheerder_and_boekhouder(
+    client, active_scanner, system_key, may_enter
+):
+    from tests.users.factories import UserFactory, system_profile
+    from tests.vouchers.test_views import form_data
+    from vouchers.models import Voucher
+
+    user = UserFactory(email="medewerker@example.com")
+    user.groups.add(system_profile(system_key).group)
+    client.force_login(user)
+    form = form_data()
+
+    opened = client.get(reverse("voucher-entry"))
+    posted = client.post(reverse("voucher-entry"), form)
+
+    assert (opened.status_code == 200) is may_enter
+    assert (posted.status_code == 302) is may_enter
+    assert Voucher.objects.exists() is may_enter
+    if not may_enter:
+        assert opened.status_code == posted.status_code == 403
+    home = client.get(reverse("home")).text
+    assert (f'href="{reverse("voucher-entry")}"' in home) is may_enter
+
+
+def test_enter_vouchers_is_a_function_of_the_profile_form(client, superuser):
+    from users.models import ENTER_VOUCHERS, AccessProfile
+
+    client.force_login(superuser)
+    page = client.get(reverse("access-profile-create"), HTTP_ACCEPT_LANGUAGE="en")
+    assert b'value="vouchers.enter_vouchers"' in page.content
+    assert b"Enter vouchers" in page.content
+
+    client.post(
+        reverse("access-profile-create"),
+        {"name": "Alleen boeken", "functions": [ENTER_VOUCHERS]},
+    )
+
+    profile = AccessProfile.objects.get(group__name="Alleen boeken")
+    assert {p.codename for p in profile.group.permissions.all()} == {"enter_vouchers"}

@@ -9,6 +9,8 @@ from django.utils import translation
 from integrations.services import scanner_deactivate
 from mamut.errors import ApplicationError
 from users.models import (
+    ENTER_VOUCHERS,
+    PROFILE_FUNCTIONS,
     SCANNER_FUNCTIONS,
     AccessProfile,
     AuditEvent,
@@ -45,7 +47,7 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-ALL_FUNCTIONS = {function for function, _label, _help in SCANNER_FUNCTIONS}
+ALL_FUNCTIONS = {function for function, _label, _help in PROFILE_FUNCTIONS}
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +66,7 @@ def codes(error: MobileRegistrationRefused) -> list[str]:
 def test_system_profiles_are_seeded_with_their_scanner_functions():
     assert access_profile_functions(system_profile("administrator")) == ALL_FUNCTIONS
     assert access_profile_functions(system_profile("bookkeeper")) == {
+        ENTER_VOUCHERS,
         ScannerFunction.USE,
         ScannerFunction.VIEW_ATTACHMENTS,
         ScannerFunction.LINK_ATTACHMENTS,
@@ -681,12 +684,14 @@ def test_superuser_copies_a_system_profile_into_a_custom_one(superuser):
 
     assert not profile.is_system
     assert access_profile_functions(profile) == {
+        ENTER_VOUCHERS,
         ScannerFunction.USE,
         ScannerFunction.VIEW_ATTACHMENTS,
         ScannerFunction.LINK_ATTACHMENTS,
         ScannerFunction.REGISTER_MOBILE_USERS,
     }
     assert access_profile_functions(source) == {
+        ENTER_VOUCHERS,
         ScannerFunction.USE,
         ScannerFunction.VIEW_ATTACHMENTS,
         ScannerFunction.LINK_ATTACHMENTS,
@@ -697,6 +702,7 @@ def test_superuser_copies_a_system_profile_into_a_custom_one(superuser):
         ("function_granted", ScannerFunction.REGISTER_MOBILE_USERS),
         ("function_granted", ScannerFunction.USE),
         ("function_granted", ScannerFunction.VIEW_ATTACHMENTS),
+        ("function_granted", ENTER_VOUCHERS),
     ]
 
 

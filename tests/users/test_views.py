@@ -487,3 +487,49 @@ def test_saving_an_empty_new_user_form_asks_for_the_email_address(admin_client):
     response = admin_client.post(reverse("user-create"), {})
 
     assert response.context["form"].errors["email"] == ["Voer het e-mailadres in."]
+
+
+# --- System profiles under their name in the page's language --------------------------
+
+
+def test_the_audit_history_names_system_profiles_in_english(admin_client, superuser):
+    from users.services import user_save
+
+    user = user_save(
+        actor=superuser,
+        user=None,
+        email="piet@example.com",
+        password=PASSWORD,
+        access_profile=system_profile("employee"),
+    )
+    history = AuditEvent.objects.filter(user=user, action="profile_assigned")
+    assert history.get().profile_name == "Medewerker"  # as stored: the group's name
+
+    english = admin_client.get(
+        reverse("user-edit", args=[user.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).text
+    dutch = admin_client.get(
+        reverse("user-edit", args=[user.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).text
+
+    history_en = english.split('id="audit-heading"', 1)[1]
+    assert "<td>Employee</td>" in history_en
+    assert "Medewerker" not in history_en
+    assert "<td>Medewerker</td>" in dutch.split('id="audit-heading"', 1)[1]
+
+
+def test_the_user_search_finds_system_profiles_by_their_english_name(admin_client):
+    bookkeeper = UserFactory(email="boekhouder@example.com")
+    bookkeeper.groups.add(system_profile("bookkeeper").group)
+    employee = UserFactory(email="piet@example.com")
+    employee.groups.add(system_profile("employee").group)
+    url = reverse("user-administration")
+
+    english = admin_client.get(url, {"q": "bookKEEPER"}, HTTP_ACCEPT_LANGUAGE="en").text
+    dutch = admin_client.get(url, {"q": "Boekhouder"}, HTTP_ACCEPT_LANGUAGE="nl").text
+
+    assert "boekhouder@example.com" in english
+    assert "piet@example.com" not in english
+    assert "Bookkeeper" in english
+    assert "boekhouder@example.com" in dutch
+    assert "piet@example.com" not in dutch

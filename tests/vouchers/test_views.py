@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.users.factories import profile_with
 from tests.vouchers.factories import voucher
+from users.models import ENTER_VOUCHERS
 from vouchers.models import Account, Voucher
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +69,7 @@ def test_voucher_list_searches_and_paginates(admin_client):
 
 
 def test_toolbar_offers_new_save_and_refresh(client, plain_user):
+    plain_user.groups.add(profile_with(ENTER_VOUCHERS).group)
     client.force_login(plain_user)
 
     text = client.get(ENTRY).text
