@@ -96,7 +96,10 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Connections are kept between requests and tasks: a new one per request cost
+# PostgreSQL a backend process and a SCRAM exchange each time, more CPU than the
+# upload's own statements (README, Performance).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 # A kept connection is checked before it is reused: after a database restart the web
 # and worker processes reconnect instead of failing on a dead connection.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
