@@ -2,11 +2,22 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
+from integrations.models import Integration
 from integrations.selectors import scanner_is_active
 from users.models import (
     SCANNER_FUNCTIONS,
@@ -115,6 +126,62 @@ def user_access_profile(user: User) -> AccessProfile | None:
         .filter(group__user=user)
         .order_by("group__name")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ScannerAccess:
+    """What the phone API checks on every call, read in one statement."""
+
+    service_active: bool
+    registered: bool
+    may_use: bool  # as user.has_perm(ScannerFunction.USE) answers
+
+
+def scanner_access(user: User) -> ScannerAccess:
+    """Whether the service is active, the user has an active mobile registration and
+    the user's profile grants the scanner: one query instead of four (the phone API
+    asks this on every request, see README, Performance)."""
+    app_label, codename = ScannerFunction.USE.split(".", 1)
+    permission = Permission.objects.filter(
+        codename=codename, content_type__app_label=app_label
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            _service_active=Exists(
+                Integration.objects.filter(
+                    kind=Integration.Kind.MOBILE_SCANNER, is_active=True
+                )
+            ),
+            _registered=Exists(
+                MobileRegistration.objects.filter(
+                    user=OuterRef("pk"), deactivated_at__isnull=True
+                )
+            ),
+            _granted_directly=Exists(permission.filter(user=OuterRef("pk"))),
+            _granted_by_group=Exists(permission.filter(group__user=OuterRef("pk"))),
+        )
+        .values_list(
+            "is_active",
+            "is_superuser",
+            "_service_active",
+            "_registered",
+            "_granted_directly",
+            "_granted_by_group",
+        )
+        .first()
+    )
+    if row is None:  # the user is gone: nothing is allowed
+        return ScannerAccess(
+            service_active=scanner_is_active(), registered=False, may_use=False
+        )
+    is_active, is_superuser, active, registered, direct, by_group = row
+    return ScannerAccess(
+        service_active=active,
+        registered=registered,
+        # has_perm: nothing for an inactive account, everything for a superuser.
+        may_use=is_active and (is_superuser or direct or by_group),
     )
 
 
