@@ -295,6 +295,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Niceness added to the worker's CPU priority (0-19; 0 leaves it as started): uploads
+# are answered first when web and worker share the cores (mamut/celery.py).
+WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-waiting-documents": {
         "task": "receipts.sweep_documents",
