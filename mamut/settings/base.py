@@ -246,7 +246,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Fail fast when Redis is down: the throttles then carry on without it.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "mamut.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {
             "socket_connect_timeout": 1,
