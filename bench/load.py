@@ -333,9 +333,13 @@ def _load_bench_in(connection) -> list[str]:
 def _serve(web, tokens: list[str], files, clients: int) -> LoadRun:
     web.start()
     try:
-        with httpx.Client(base_url=web.url, timeout=30) as http:
-            for token in tokens:  # warm up: every worker imports its views
-                http.get("/api/v1/me/", headers={"Authorization": f"Bearer {token}"})
+        for token in tokens:  # warm up, each on a connection of its own (kept
+            # alive, one connection would reach one worker only)
+            httpx.get(
+                f"{web.url}/api/v1/me/",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
         run = run_uploads(web.url, tokens, files, uploads=UPLOADS, clients=clients)
         if run.documents:
             wait_ready(web.url, run)
