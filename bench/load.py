@@ -231,9 +231,10 @@ def load_bench() -> list[str]:
     """Time the configurations against their floors; the problems found, if any.
 
     Runs in a throwaway database (``benchload_`` + the configured name, made and
-    dropped here), with gunicorn and a Celery worker (solo pool, as the tests start
-    them) on this machine's PostgreSQL and Redis. Text recognition is off for the
-    worker: "ready" is the end of image processing, and ``make bench-ocr`` times OCR.
+    dropped here), with gunicorn (configured by gunicorn.conf.py) and a Celery
+    worker (solo pool, as the tests start them) on this machine's PostgreSQL and
+    Redis. Text recognition is off for the worker: "ready" is the end of image
+    processing, and ``make bench-ocr`` times OCR.
     """
     from tests.resources import services_missing_reason
 
@@ -282,7 +283,8 @@ def _load_bench_in(connection) -> list[str]:
     print(
         f"upload API under load: {UPLOADS} uploads of {len(files)} receipt scans "
         f"(median {statistics.median(len(d) for _, d in files) / 1000:.0f} KB), "
-        "gunicorn (sync) + PostgreSQL + Redis + 1 Celery worker (solo pool, OCR off)"
+        f"gunicorn ({_gunicorn_workers()}) + PostgreSQL + Redis + 1 Celery worker "
+        "(solo pool, OCR off)"
     )
     print(
         f"{'run':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} "
@@ -330,12 +332,24 @@ def _load_bench_in(connection) -> list[str]:
     return problems
 
 
+def _gunicorn_workers() -> str:
+    """The worker class and threads of gunicorn.conf.py, as gunicorn reads them."""
+    import runpy
+
+    conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    return f"{conf['worker_class']}, {conf['threads']} threads per worker"
+
+
 def _serve(web, tokens: list[str], files, clients: int) -> LoadRun:
     web.start()
     try:
-        with httpx.Client(base_url=web.url, timeout=30) as http:
-            for token in tokens:  # warm up: every worker imports its views
-                http.get("/api/v1/me/", headers={"Authorization": f"Bearer {token}"})
+        for token in tokens:  # warm up, each on a connection of its own (kept
+            # alive, one connection would reach one worker only)
+            httpx.get(
+                f"{web.url}/api/v1/me/",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            )
         run = run_uploads(web.url, tokens, files, uploads=UPLOADS, clients=clients)
         if run.documents:
             wait_ready(web.url, run)

@@ -19,14 +19,19 @@ def scanner_is_active() -> bool:
     ).exists()
 
 
+def scanner_inactive_error() -> ApplicationError:
+    """The mobile API's answer while the service is off: 403 ``service_inactive``."""
+    return ApplicationError(
+        _("The Visma Mobile Scanner service is not active for this company."),
+        code="service_inactive",
+        status_code=status.HTTP_403_FORBIDDEN,
+    )
+
+
 def scanner_require_active() -> None:
     """For the mobile API: 403 ``service_inactive`` unless the service is active."""
     if not scanner_is_active():
-        raise ApplicationError(
-            _("The Visma Mobile Scanner service is not active for this company."),
-            code="service_inactive",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise scanner_inactive_error()
 
 
 def integrations_may_manage(*, user: User) -> bool:

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 from mamut import logs  # noqa: F401 (the request id travels with every task)
 
@@ -17,3 +18,16 @@ app.autodiscover_tasks()
 def ping(value: str = "pong") -> str:
     """Answer with ``value``: proves a broker and a worker are wired up."""
     return value
+
+
+@worker_init.connect
+def yield_the_cores_to_requests(**kwargs) -> None:
+    """Lower the worker's CPU priority by ``WORKER_NICENESS`` (its pool processes
+    inherit it): processing is background work, the upload being answered is not.
+    On a machine shared with gunicorn a busy worker otherwise takes the cores the
+    uploads are answered on (README, Performance). It still gets every idle cycle."""
+    from django.conf import settings
+
+    niceness = getattr(settings, "WORKER_NICENESS", 0)
+    if niceness > 0:
+        os.nice(niceness)

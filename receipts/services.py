@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from integrations.selectors import scanner_require_active
+from integrations.selectors import scanner_inactive_error
 from mamut.errors import ApplicationError
 from receipts import processing
 from receipts.models import (
@@ -33,7 +33,7 @@ from receipts.models import (
     StatusChange,
 )
 from users.models import Company, ScannerFunction, User
-from users.selectors import mobile_registration_active
+from users.selectors import scanner_access
 from users.throttling import sign_in_succeeded
 
 if TYPE_CHECKING:
@@ -836,6 +836,9 @@ def phone_sign_in(
         )
     sign_in_succeeded(request, email=email)
     phone_access_check(user=user)
+    # The API no longer sweeps a user's expired tokens on every request (knox does):
+    # the phones that stopped using theirs are cleared here.
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     instance, token = AuthToken.objects.create(user)
     MobileDevice.objects.create(token=instance, name=device_name[:100])
     return PhoneSignIn(user=user, token=token, expires_at=instance.expiry)
@@ -843,8 +846,10 @@ def phone_sign_in(
 
 def phone_access_check(*, user: User) -> None:
     """Raise the reason this signed-in user may not use the scanner now, if any."""
-    scanner_require_active()
-    if mobile_registration_active(user) is None:
+    access = scanner_access(user)
+    if not access.service_active:
+        raise scanner_inactive_error()
+    if not access.registered:
         raise ApplicationError(
             _(
                 "You are not registered as a mobile user. Ask your administrator to "
@@ -854,7 +859,7 @@ def phone_access_check(*, user: User) -> None:
             code="not_registered",
             status_code=403,
         )
-    if not user.has_perm(ScannerFunction.USE):
+    if not access.may_use:
         raise ApplicationError(
             _("Your access profile does not include Visma Mobile Scanner."),
             code="permission_denied",

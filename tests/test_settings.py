@@ -18,6 +18,8 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "engine": db["ENGINE"],
     "name": str(db["NAME"]),
+    "conn_max_age": db["CONN_MAX_AGE"],
+    "conn_health_checks": db["CONN_HEALTH_CHECKS"],
     "media_root": str(settings.MEDIA_ROOT),
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "broker": settings.CELERY_BROKER_URL,
@@ -79,6 +81,21 @@ def test_database_and_redis_urls_select_postgres_and_a_real_broker():
     assert found["name"] == "mamut"
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.internal:6379/2"
+
+
+def test_database_connections_are_kept_and_checked_before_reuse():
+    """A connection per request cost PostgreSQL a new backend and a SCRAM exchange
+    for every upload (README, Performance); a kept one is checked before reuse, so a
+    database restart still only costs a reconnect."""
+    found = probe(
+        "mamut.settings.production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="scanner.example.com",
+        DATABASE_URL="postgres://mamut:secret@db.internal:5433/mamut",
+    )
+    assert found["conn_max_age"] == 60
+    assert found["conn_health_checks"] is True
+    assert probe("mamut.settings.local", DATABASE_CONN_MAX_AGE="0")["conn_max_age"] == 0
 
 
 def test_celery_speaks_json_only_with_time_limits():

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
+from integrations.models import Integration
 from integrations.selectors import scanner_is_active
 from users.models import (
     BOOKKEEPING_FUNCTIONS,
@@ -134,6 +136,72 @@ def user_access_profile(user: User) -> AccessProfile | None:
         .order_by("group__name")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ScannerAccess:
+    """What the phone API checks on every call, read in one statement."""
+
+    service_active: bool
+    registered: bool
+    may_use: bool  # as user.has_perm(ScannerFunction.USE) answers
+
+
+def scanner_access(user: User) -> ScannerAccess:
+    """Whether the service is active, the user has an active mobile registration and
+    the user's profile grants the scanner: one statement instead of four.
+
+    The phone API asks this on every request. Built with the ORM (four ``Exists``
+    annotations) the statement cost more CPU to compile than PostgreSQL took to run
+    it, so it is plain SQL (README, Performance).
+    """
+    app_label, codename = ScannerFunction.USE.split(".", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SCANNER_ACCESS_SQL,
+            {
+                "user": user.pk,
+                "kind": Integration.Kind.MOBILE_SCANNER.value,
+                "codename": codename,
+                "app_label": app_label,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:  # the user is gone: nothing is allowed
+        return ScannerAccess(
+            service_active=scanner_is_active(), registered=False, may_use=False
+        )
+    is_active, is_superuser, active, registered, direct, by_group = map(bool, row)
+    return ScannerAccess(
+        service_active=active,
+        registered=registered,
+        # As has_perm: nothing for an inactive account, everything for a superuser.
+        may_use=is_active and (is_superuser or direct or by_group),
+    )
+
+
+# The permission by app label and codename, as ModelBackend looks it up; the tables
+# are those of users.User, its many-to-many tables and django.contrib.auth's.
+_SCANNER_ACCESS_SQL = """
+SELECT u.is_active, u.is_superuser,
+    EXISTS(SELECT 1 FROM integrations_integration i
+           WHERE i.kind = %(kind)s AND i.is_active),
+    EXISTS(SELECT 1 FROM users_mobileregistration r
+           WHERE r.user_id = u.id AND r.deactivated_at IS NULL),
+    EXISTS(SELECT 1 FROM users_user_user_permissions up
+           JOIN auth_permission p ON p.id = up.permission_id
+           JOIN django_content_type ct ON ct.id = p.content_type_id
+           WHERE up.user_id = u.id
+             AND p.codename = %(codename)s AND ct.app_label = %(app_label)s),
+    EXISTS(SELECT 1 FROM users_user_groups ug
+           JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
+           JOIN auth_permission p ON p.id = gp.permission_id
+           JOIN django_content_type ct ON ct.id = p.content_type_id
+           WHERE ug.user_id = u.id
+             AND p.codename = %(codename)s AND ct.app_label = %(app_label)s)
+FROM users_user u
+WHERE u.id = %(user)s
+"""
 
 
 def mobile_registration_active(user: User) -> MobileRegistration | None:

@@ -96,7 +96,10 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Connections are kept between requests and tasks: a new one per request cost
+# PostgreSQL a backend process and a SCRAM exchange each time, more CPU than the
+# upload's own statements (README, Performance).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 # A kept connection is checked before it is reused: after a database restart the web
 # and worker processes reconnect instead of failing on a dead connection.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -243,7 +246,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Fail fast when Redis is down: the throttles then carry on without it.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "mamut.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {
             "socket_connect_timeout": 1,
@@ -292,6 +295,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Niceness added to the worker's CPU priority (0-19; 0 leaves it as started): uploads
+# are answered first when web and worker share the cores (mamut/celery.py).
+WORKER_NICENESS = env.int("WORKER_NICENESS", default=10)
 CELERY_BEAT_SCHEDULE = {
     "sweep-waiting-documents": {
         "task": "receipts.sweep_documents",

@@ -323,6 +323,34 @@ def test_using_a_token_records_when_the_phone_was_last_used(mobile_user, phone):
     assert timezone.now() - device.last_used_at < timedelta(minutes=1)
 
 
+def test_a_phone_used_again_within_a_minute_is_not_written_again(
+    mobile_user, phone, django_assert_max_num_queries
+):
+    phone.get(URL)
+    recorded = MobileDevice.objects.get().last_used_at
+
+    with django_assert_max_num_queries(4) as queries:  # token, access, page
+        phone.get(URL)
+
+    assert not any(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
+    assert MobileDevice.objects.get().last_used_at == recorded
+
+
+def test_an_upload_takes_a_bounded_number_of_statements(
+    phone, django_assert_max_num_queries
+):
+    """Token (with its user and phone), access (one statement), the idempotency
+    record, the quota, the company, three inserts, the stored answer, the commits:
+    each statement is a round trip and PostgreSQL CPU on every upload (README,
+    Performance), so more must be a choice, not an accident."""
+    upload(phone, jpeg_bytes())  # the phone's "last used" and the token's renewal
+
+    with django_assert_max_num_queries(15):
+        response = upload(phone, jpeg_bytes(color="black"))
+
+    assert response.status_code == 201
+
+
 # --- Schema and docs ------------------------------------------------------------
 
 

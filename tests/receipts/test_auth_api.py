@@ -53,6 +53,26 @@ def test_registered_user_signs_in_with_email_and_password(active_scanner):
     assert MobileDevice.objects.get().name == "Pixel 8"
 
 
+def test_signing_in_again_clears_the_users_expired_tokens(active_scanner):
+    from knox.models import AuthToken
+    from knox.settings import CONSTANTS
+
+    def stored(token: str):
+        return AuthToken.objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+
+    user = mobile_user()
+    old = sign_in(user.email).json()["token"]
+    kept = sign_in(user.email).json()["token"]
+    assert stored(old).update(expiry=timezone.now() - timedelta(days=1)) == 1
+
+    assert sign_in(user.email).status_code == 201
+
+    assert not stored(old).exists()
+    assert stored(kept).exists()
+    assert bearer(kept).get("/api/v1/me/").status_code == 200
+    assert bearer(old).get("/api/v1/me/").status_code == 401
+
+
 def test_the_token_is_stored_only_as_a_hash(active_scanner):
     from knox.models import AuthToken
 

@@ -95,6 +95,28 @@ def test_the_access_log_and_the_worker_log_an_upload_under_its_request_id(server
     assert posted[0].endswith(f"request_id={request_id}")
 
 
+def test_one_gunicorn_worker_keeps_a_phones_connection_open_between_requests(
+    active_scanner, settings
+):
+    """gunicorn.conf.py: threaded workers keep the connection alive (a sync worker
+    closed it after every answer, and the phone opened a new one per upload)."""
+    web = WebProcess(service_env(settings), free_port(), workers=1).start()
+    try:
+        local_ends = set()
+        with httpx.Client(base_url=web.url, timeout=30) as http:
+            answers = []
+            for _ in range(3):
+                answers.append(http.get("/healthz"))
+                stream = answers[-1].extensions["network_stream"]
+                local_ends.add(stream.get_extra_info("client_addr"))
+    finally:
+        web.stop()
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert len(local_ends) == 1
+    assert answers[-1].headers.get("connection", "").lower() != "close"
+
+
 def wait_ready_one(url: str, token: str, document: str) -> LoadRun:
     run = LoadRun(uploads=1, clients=1, documents={document: token})
     return wait_ready(url, run, timeout=120)
