@@ -64,9 +64,13 @@ def amount_parse(token: str) -> Decimal | None:
         return None
 
 
+# The OCR reads a "5" before digits as "§": "Net Amt : §3.55".
+SECTION_FOR_FIVE = re.compile(r"§(?=\d)")
+
+
 def amounts_in(line: str) -> list[Decimal]:
     """The amounts with two decimals on a line, left to right (not percentages)."""
-    line = PERCENT.sub(" ", line)
+    line = SECTION_FOR_FIVE.sub("5", PERCENT.sub(" ", line))
     found = (amount_parse(match.group()) for match in AMOUNT.finditer(line))
     return [amount for amount in found if amount is not None and amount >= 0]
 
@@ -75,7 +79,7 @@ def amounts_in(line: str) -> list[Decimal]:
 
 TOTAL_WORDS = re.compile(
     r"\b(te\s*betalen|totaal|t[o0]ta[l1i]|tatal|totl|amount\s*due|balance\s*due|"
-    r"nett?\s*amount|te\s*voldoen|eindtotaal|jumlah|payable)\b",
+    r"nett?\s*(?:amount|amt)|te\s*voldoen|eindtotaal|jumlah|payable)\b",
     re.IGNORECASE,
 )
 # The amount to pay after rounding, then the one with VAT: preferred to a "Total".
@@ -97,10 +101,10 @@ NOT_TOTAL_WORDS = re.compile(
 VAT_ONLY = re.compile(r"\b(gst|btw|vat|tax|sst)\b", re.IGNORECASE)
 INCLUDED = re.compile(r"incl|inclusive|inel", re.IGNORECASE)
 # After a VAT breakdown heading, "Total" lines sum the breakdown, not the receipt.
-BREAKDOWN = re.compile(r"summary|overzicht|specificatie|analysis", re.IGNORECASE)
+BREAKDOWN = re.compile(r"summa|overzicht|specificatie|analysis", re.IGNORECASE)
 # What the customer handed over, and what came back.
 CASH_WORDS = re.compile(
-    r"\b(cash|tunai|contant|contanten|tendered|tender|betaald|received)\b",
+    r"\b(cash|tunai|contant|contanten|tendered|tender|betaald|received|paid|payment)\b",
     re.IGNORECASE,
 )
 CHANGE_WORDS = re.compile(
@@ -160,48 +164,174 @@ def paid_find(lines: list[str]) -> Decimal | None:
     return cash - change
 
 
+NEGATIVE_AMOUNT = re.compile(r"-\s?\d*[.,]\d{2}\b")
+
+
+def rounding_adjustment(lines: list[str]) -> tuple[Decimal, bool] | None:
+    """The printed cash rounding (``ROUNDING ADJ -0.01``), below 5 cents and not 0,
+    and whether its sign was printed (``-``): ``(0.01, True)`` is minus a cent."""
+    for line in lines:
+        if not ROUNDING_WORDS.search(line):
+            continue
+        adjustments = amounts_in(line.replace("-", " "))
+        if adjustments and 0 < adjustments[-1] < CASH_STEP:
+            return adjustments[-1], bool(NEGATIVE_AMOUNT.search(line))
+    return None
+
+
 def cash_rounded(amount: Decimal, lines: list[str]) -> Decimal:
     """A total before cash rounding, rounded by the printed rounding adjustment:
     ``TOTAL 60.31`` with ``ROUNDING ADJ -0.01`` → ``60.30`` (the sign is often lost,
-    so the adjustment that lands on 5 cents is taken)."""
-    if amount % CASH_STEP == 0:
+    so without a minus the adjustment that lands on 5 cents is taken)."""
+    adjustment = rounding_adjustment(lines)
+    if amount % CASH_STEP == 0 or adjustment is None:
         return amount
-    for index, line in enumerate(lines):
-        if not ROUNDING_WORDS.search(line):
-            continue
-        adjustment = _line_amount(lines, index)
-        if adjustment is None or not 0 < adjustment < CASH_STEP:
-            continue
-        for rounded in (amount - adjustment, amount + adjustment):
-            if rounded % CASH_STEP == 0:
-                return rounded
+    step, negative = adjustment
+    for rounded in (amount - step,) if negative else (amount - step, amount + step):
+        if rounded % CASH_STEP == 0:
+            return rounded
     return amount
+
+
+SUBTOTAL_WORDS = re.compile(r"sub\s*-?\s*tot|subtotaal|excl|exclusive|\(ex\)", re.I)
+EXCLUDING_VAT = re.compile(r"excl|exclusive|\(ex\)|\bex\b", re.IGNORECASE)
+#: How far VAT may be from subtotal x rate (printed amounts are rounded per line).
+VAT_TOLERANCE = Decimal("0.02")
+
+
+def subtotal_find(lines: list[str]) -> tuple[Decimal, bool] | None:
+    """The first subtotal before any VAT breakdown, and whether its line says it
+    excludes VAT (``SUB-TOTAL (EX) 26.00``, ``Total Sales (Excluding GST) 51.42``)."""
+    for index, line in enumerate(lines):
+        if BREAKDOWN.search(line):
+            return None
+        if SUBTOTAL_WORDS.search(line) and not INCLUDED.search(line):
+            amount = _line_amount(lines, index)
+            if amount is not None and amount > 0:
+                return amount, bool(EXCLUDING_VAT.search(line))
+    return None
+
+
+def summed_total(lines: list[str]) -> Decimal | None:
+    """Subtotal without VAT plus the VAT (and the printed cash rounding): what the
+    total must be. Only where the subtotal excludes VAT, as its line says or as the
+    printed rate confirms (VAT = subtotal x rate, which a printed rate must always
+    confirm); a Dutch ``Subtotaal`` is usually the total including VAT already."""
+    subtotal = subtotal_find(lines)
+    vat = vat_amount_find(lines)
+    if subtotal is None or vat is None:
+        return None
+    amount, excluding = subtotal
+    tax = Decimal(vat.value)
+    rate = vat_rate_find(lines)
+    if rate is None and not excluding:
+        return None
+    if rate is not None:
+        expected = amount * Decimal(rate.value) / 100
+        if tax == 0 or abs(expected - tax) > VAT_TOLERANCE:
+            return None
+    total = cash_rounded(amount + tax, lines)
+    if total % CASH_STEP and rounding_adjustment(lines) is not None:
+        return None  # the rounding does not add up: something is misread
+    return total
+
+
+def cash_handed(lines: list[str]) -> Decimal | None:
+    """The cash handed over when no change is printed (or a change of 0.00): then
+    it is what was paid, unless it is a round sum of notes (``50.00``)."""
+    cash = change = None
+    for index, line in enumerate(lines):
+        if CHANGE_WORDS.search(line) and change is None:
+            change = _line_amount(lines, index)
+        elif CASH_WORDS.search(line) and cash is None:
+            cash = _line_amount(lines, index)
+    if cash is None or (change is not None and change != 0) or cash % 1 == 0:
+        return None
+    return cash
+
+
+def looks_alike(first: Decimal, second: Decimal, *, edits: int = 1) -> bool:
+    """Whether two amounts differ by at most ``edits`` characters as printed: an OCR
+    slip (``448.00`` for ``18.00``, ``8.20`` for ``9.20``), not another amount."""
+    a, b = str(first), str(second)
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(
+                    previous[j] + 1,
+                    current[j - 1] + 1,
+                    previous[j - 1] + (char_a != char_b),
+                )
+            )
+        previous = current
+    return previous[-1] <= edits
+
+
+#: A total after cash rounding (or an adjustment) is within this of the one before.
+MAX_ROUNDING = Decimal("0.10")
+
+
+def _printed_count(amount: Decimal, lines: list[str]) -> int:
+    return sum(amounts_in(line).count(amount) for line in lines)
+
+
+def _rounding_consistent(
+    candidates: list[tuple[int, Decimal]], lines: list[str]
+) -> list[tuple[int, Decimal]]:
+    """A rounded total (rank 2) further than 10 cents from the totals before
+    rounding is misread when they are printed more often than it is: it loses its
+    rank (``Total incl. GST 102.00``, ``Payment 102.00``, ``Rounded 702.00``)."""
+    others = [amount for rank, amount in candidates if rank < 2]
+    if not others:
+        return candidates
+    most = max(_printed_count(amount, lines) for amount in others)
+    return [
+        (0, amount)
+        if rank == 2
+        and all(abs(amount - other) > MAX_ROUNDING for other in others)
+        and _printed_count(amount, lines) < most
+        else (rank, amount)
+        for rank, amount in candidates
+    ]
 
 
 def total_find(lines: list[str]) -> Field | None:
     """The amount on a total line (or the line after it when the amount moved down).
 
     Sub-totals, totals without VAT, VAT lines, quantities, cash handed over and change
-    are left out, and so is a VAT breakdown's own "Total". A total after rounding or
-    including VAT ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain
-    "Total"; the amount that cash less change confirms beats both; among equals the
-    amount printed most often wins, then the largest. Cash less change, when it is
-    printed elsewhere too, is the total where no total line agrees with it.
+    are left out, and so is a VAT breakdown's own "Total" (after a breakdown heading
+    only a rounded or payable total counts). A total after rounding or including VAT
+    ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain "Total"; among
+    equals the amount printed most often wins, then the largest.
+
+    The receipt's arithmetic checks it: cash less change, and subtotal plus VAT. A
+    total that a check gives wins; a total printed once loses to a check that differs
+    from it by one misread character (two for subtotal plus VAT; one for the cash
+    handed over without change); without a total line, a check is the total.
     """
     paid = paid_find(lines)
+    summed = summed_total(lines)
     candidates: list[tuple[int, Decimal]] = []
+    after_breakdown = False
     for index, line in enumerate(lines):
-        if BREAKDOWN.search(line):
-            break
+        after_breakdown = after_breakdown or bool(BREAKDOWN.search(line))
         if not _is_total_line(line):
+            continue
+        rank = _total_rank(line)
+        if after_breakdown and rank < 2:
             continue
         start = TOTAL_WORDS.search(line).start()
         amount = _line_amount(lines, index, start, below=True)
         if amount is not None and amount > 0:
-            candidates.append((_total_rank(line), amount))
+            candidates.append((rank, amount))
+    candidates = _rounding_consistent(candidates, lines)
     amounts = {amount for _, amount in candidates}
-    if paid is not None and paid in amounts:
-        return Field(str(paid), 0.95)
+    amounts |= {cash_rounded(amount, lines) for amount in amounts}
+    for check in (paid, summed):
+        if check is not None and check in amounts:
+            return Field(str(check), 0.95)
     if paid is not None and _printed_besides_payment(paid, lines):
         return Field(str(paid), 0.7)
     if candidates:
@@ -209,10 +339,19 @@ def total_find(lines: list[str]) -> Field | None:
         rank, best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))
         if rank < 2:
             best = cash_rounded(best, lines)
+        for check, edits in ((summed, 2), (cash_handed(lines), 1)):
+            if (
+                check is not None
+                and counts[best] == 1
+                and looks_alike(best, check, edits=edits)
+            ):
+                return Field(str(check), 0.7)
         confidence = 0.9 if counts[best] > 1 else 0.75
         return Field(str(best), confidence)
     if paid is not None:
         return Field(str(paid), 0.5)
+    if summed is not None:
+        return Field(str(summed), 0.5)
     return total_fallback(lines)
 
 
@@ -238,7 +377,10 @@ def total_fallback(lines: list[str]) -> Field | None:
 
 # -- VAT --------------------------------------------------------------------------
 
-VAT_WORDS = re.compile(r"\b(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE)
+# "TOTALTAX": the OCR often loses the space after "total".
+VAT_WORDS = re.compile(
+    r"(?:\b|(?<=total))(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE
+)
 NOT_VAT_WORDS = re.compile(
     r"\b(reg|registration|nr|no|nummer|number|id|incl\w*|excl\w*)\b"
     r"|summary|code|[a-z]*\d{6,}",

@@ -163,6 +163,68 @@ def test_without_a_total_line_cash_change_and_phone_lines_are_no_guess():
     assert field["total"].value == "2.50"
 
 
+def test_subtotal_plus_vat_is_the_total_when_the_total_line_has_no_amount():
+    text = "SUB-TOTAL (EX) : 26.00\nTOTAL TAX : 1.56\nROUNDING -0.01\nTOTAL\nCASH 50.00"
+    assert value(text, "total") == "27.55"
+
+
+def test_subtotal_plus_vat_beats_a_total_with_a_misread_digit():
+    text = "SUB-TOTAL (EX) 16.98\nTOTAL TAX 1.02\nTOTAL 448.00"
+    assert value(text, "total") == "18.00"
+
+
+def test_a_dutch_subtotal_including_vat_is_not_added_to_the_vat():
+    # 21 % of 23,45 is not 4,07: the subtotal already includes the VAT.
+    assert value("Subtotaal 23,45\nBTW 21% 4,07\nTotaal", "total") == "23.45"
+
+
+def test_subtotal_plus_vat_is_no_check_when_the_rate_or_rounding_disagrees():
+    # 6 % of 313.50 is 18.81: the VAT is misread, the printed total stays.
+    text = "Sub Total (Excl GST) 313.50\nGST 6% 18.84\nTotal (RM) 332.30"
+    assert value(text, "total") == "332.30"
+    text = (
+        "Sub Total (Excluded GST) 313.50\nTotal GST 18.84\nRounding -0.01\nTotal 332.30"
+    )
+    assert value(text, "total") == "332.30"
+
+
+def test_a_rounded_total_far_from_the_total_printed_more_often_is_misread():
+    text = (
+        "Subtotal 102.00\nTotal incl. GST 102.00\nTotal Amt Rounded 702.00\n"
+        "Payment : 102.00"
+    )
+    assert value(text, "total") == "102.00"
+
+
+def test_paid_amount_less_change_confirms_a_payable_total():
+    text = (
+        "Total Amt incl. GST @ 6% : 189.00\nTotal Amt Payable : 159.00\n"
+        "Paid Amount: 200.00\nChange : 41.00"
+    )
+    assert value(text, "total") == "159.00"
+
+
+def test_exact_cash_without_change_beats_a_total_with_a_misread_digit():
+    assert value("Nett Total: $8.20\nCASH $9.20\nChange $0.00", "total") == "9.20"
+    # ... but not a round sum of notes, nor against a total printed twice.
+    assert value("Total 58.00\nCASH 50.00", "total") == "58.00"
+    text = "Total 10.40\nTotal Inclusive GST: 10.40\nCASH 40.40"
+    assert value(text, "total") == "10.40"
+
+
+def test_net_amt_and_a_five_read_as_section_sign():
+    assert value("GST (6%) 2.86\nNet Amt : §3.55", "total") == "53.55"
+
+
+def test_a_rounded_total_after_a_misplaced_summary_heading_still_counts():
+    text = "Summary Amount(RM) Tax(RM)\nRounded Total (RM): 18.80\n20.00"
+    assert value(text, "total") == "18.80"
+
+
+def test_vat_amount_after_total_without_a_space():
+    assert value("TOTALTAX : 1.02", "vat_amount") == "1.02"
+
+
 def test_vat_rate_and_amount_in_dutch_and_english():
     assert value(DUTCH, "vat_rate") == "9"
     assert value(DUTCH, "vat_amount") == "1.60"
