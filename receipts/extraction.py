@@ -10,10 +10,11 @@ Receipts in scope are Dutch (``Totaal``, ``Te betalen``, ``BTW 21%``, ``€ 12,5
 ``25/12/2018``); dates are read day first, as both print them.
 """
 
+import dataclasses
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -34,6 +35,8 @@ FIELD_NAMES = (
 class Field:
     value: str
     confidence: float
+    #: The line (of :func:`lines_of`) it was read from, where it is one line's.
+    line: int | None = dataclasses.field(default=None, compare=False)
 
     def as_dict(self) -> dict:
         return {"value": self.value, "confidence": round(self.confidence, 2)}
@@ -314,6 +317,7 @@ def total_find(lines: list[str]) -> Field | None:
     paid = paid_find(lines)
     summed = summed_total(lines)
     candidates: list[tuple[int, Decimal]] = []
+    where: dict[Decimal, int] = {}
     after_breakdown = False
     for index, line in enumerate(lines):
         after_breakdown = after_breakdown or bool(BREAKDOWN.search(line))
@@ -326,6 +330,7 @@ def total_find(lines: list[str]) -> Field | None:
         amount = _line_amount(lines, index, start, below=True)
         if amount is not None and amount > 0:
             candidates.append((rank, amount))
+            where.setdefault(amount, index)
     candidates = _rounding_consistent(candidates, lines)
     amounts = {amount for _, amount in candidates}
     amounts |= {cash_rounded(amount, lines) for amount in amounts}
@@ -347,7 +352,7 @@ def total_find(lines: list[str]) -> Field | None:
             ):
                 return Field(str(check), 0.7)
         confidence = 0.9 if counts[best] > 1 else 0.75
-        return Field(str(best), confidence)
+        return Field(str(best), confidence, where.get(best))
     if paid is not None:
         return Field(str(paid), 0.5)
     if summed is not None:
@@ -446,10 +451,12 @@ MONTH_FIRST_DATE = re.compile(
 DATE_WORDS = re.compile(r"\b(date|datum|dated|tanggal|tarikh)\b", re.IGNORECASE)
 # Letters the OCR reads for digits inside a date: 3O/12/2O18, l5/06/2017.
 DATE_LOOKALIKE = re.compile(
-    r"(?<![\w])[\dOoIl|SZB]{1,2}\s?[/\-.]\s?[\dOoIl|SZB]{1,2}\s?[/\-.]\s?"
-    r"[\dOoIl|SZB]{2,4}(?![\w])"
+    r"(?<![\w])[\dOoIil|SZB]{1,2}\s?[/\-.]\s?[\dOoIil|SZB]{1,2}\s?[/\-.]\s?"
+    r"[\dOoIil|SZB]{2,4}(?![\w])"
 )
-DIGIT_OF_LOOKALIKE = str.maketrans("OoIl|SZB", "00111528")
+DIGIT_OF_LOOKALIKE = str.maketrans("OoIil|SZB", "001111528")
+# The first separator lost: "2703/2018" is 27/03/2018.
+RUN_TOGETHER_DATE = re.compile(r"(?<![\d/\-.])(\d{2})(\d{2})([/\-.])(\d{4})(?!\d)")
 
 
 def _year(text: str) -> int:
@@ -461,6 +468,14 @@ def _year(text: str) -> int:
     if not 2000 <= year <= 2099 and text[1] == "0":
         return 2000 + year % 100
     return year
+
+
+def _month(text: str) -> int:
+    """A month whose first digit the OCR misread (``62`` for ``02``): a month's
+    first digit is 0 or 1, so a larger one is read as 0 (as 1 before a 0)."""
+    if len(text) == 2 and text[0] not in "01":
+        return int(("1" if text[1] == "0" else "0") + text[1])
+    return int(text)
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -481,13 +496,15 @@ def date_digits(line: str) -> str:
 
 def dates_in(line: str) -> list[date]:
     """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 26``,
-    ``Dec 25, 2018``; letters the OCR took for digits are read as those digits."""
-    line = date_digits(line)
+    ``Dec 25, 2018``; letters the OCR took for digits are read as those digits, a
+    lost first separator (``2703/2018``) and a misread month digit (``19/62/2018``)
+    are read through."""
+    line = RUN_TOGETHER_DATE.sub(r"\1\3\2\3\4", date_digits(line))
     found = []
     for match in ISO_DATE.finditer(line):
         found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
     for match in NUMERIC_DATE.finditer(line):
-        found.append(_valid(_year(match[3]), int(match[2]), int(match[1])))
+        found.append(_valid(_year(match[3]), _month(match[2]), int(match[1])))
     for match in NAMED_DATE.finditer(line):
         month = MONTHS.get(match[2].lower())
         if month:
@@ -504,21 +521,36 @@ TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\b)?", re
 FUTURE_MARGIN = timedelta(days=1)
 
 
+def _past(day: date, latest: date) -> date | None:
+    """The date itself, or a future one whose year's tens digit is a 4 or a 7, the
+    OCR's usual misreadings of a 1 (``2048``, ``2078`` → ``2018``); else None."""
+    if day <= latest:
+        return day
+    tens = day.year // 10 % 10
+    if tens in (4, 7):
+        fixed = _valid(day.year - (tens - 1) * 10, day.month, day.day)
+        if fixed is not None and fixed <= latest:
+            return fixed
+    return None
+
+
 def date_find(lines: list[str], *, today: date | None = None) -> Field | None:
     """The date of the purchase: one on a ``Date``/``Datum`` line beats one beside a
     time of day (``25/12/2018 8:13 PM``), which beats one printed more often, which
-    beats the first printed. Dates after ``today`` (and a day) are left out."""
+    beats the first printed. Dates after ``today`` (and a day) are left out, unless
+    a misread year explains them."""
     latest = (today or date.today()) + FUTURE_MARGIN
     found: list[tuple[int, int, date]] = []
     for index, line in enumerate(lines):
         rank = 2 if DATE_WORDS.search(line) else 1 if TIME.search(line) else 0
-        found.extend((rank, -index, day) for day in dates_in(line) if day <= latest)
+        past = (_past(day, latest) for day in dates_in(line))
+        found.extend((rank, -index, day) for day in past if day is not None)
     if not found:
         return None
     counts = Counter(day for _, _, day in found)
-    rank, _, best = max(found, key=lambda item: (item[0], counts[item[2]], item[1]))
+    rank, index, best = max(found, key=lambda item: (item[0], counts[item[2]], item[1]))
     confidence = (0.7, 0.8, 0.9)[rank]
-    return Field(best.isoformat(), confidence)
+    return Field(best.isoformat(), confidence, -index)
 
 
 # -- currency ---------------------------------------------------------------------
@@ -685,7 +717,7 @@ def supplier_find(lines: list[str]) -> Field | None:
                 or (_starts_with_company_word(name) and _name_like(head[index - 1]))
             ):
                 name = f"{supplier_clean(head[index - 1])} {name}"
-            return Field(_joined(name, head, index), 0.8)
+            return Field(_joined(name, head, index), 0.8, index)
     for index, line in enumerate(head):
         letters = _letters(line)
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
@@ -694,7 +726,7 @@ def supplier_find(lines: list[str]) -> Field | None:
             continue
         if COMPANY_NUMBER.search(line) or WEB_ADDRESS.search(line):
             continue
-        return Field(_joined(supplier_clean(line), head, index), 0.5)
+        return Field(_joined(supplier_clean(line), head, index), 0.5, index)
     return None
 
 
@@ -710,8 +742,12 @@ def _joined(name: str, head: list[str], index: int) -> str:
 # -- all together -----------------------------------------------------------------
 
 
-def extract(text: str) -> dict[str, Field]:
-    """Every field found in ``text``; a field that is not found is left out."""
+def extract(text: str, line_confidences: list[float] | None = None) -> dict[str, Field]:
+    """Every field found in ``text``; a field that is not found is left out.
+
+    ``line_confidences``, one per line of :func:`lines_of` (the OCR engine's own
+    confidence in its reading of that line, 0 to 1), weigh the confidence of a field
+    read from one line: a date or a name read with doubt counts for less."""
     lines = lines_of(text)
     found = {
         "supplier": supplier_find(lines),
@@ -722,7 +758,42 @@ def extract(text: str) -> dict[str, Field]:
         "currency": currency_find(text),
         "invoice_number": invoice_number_find(lines),
     }
-    return {name: field for name, field in found.items() if field is not None}
+    fields = {name: field for name, field in found.items() if field is not None}
+    if line_confidences is not None and len(line_confidences) == len(lines):
+        fields = {
+            name: ocr_weighed(field, line_confidences) for name, field in fields.items()
+        }
+    return fields
+
+
+#: How much the OCR's doubt about a line can take off a field's confidence.
+OCR_WEIGHT = 0.5
+
+
+def ocr_weighed(found: Field, line_confidences: list[float]) -> Field:
+    """The field's confidence scaled by the OCR's confidence in its line: from
+    ``1 - OCR_WEIGHT`` (no confidence) to 1 (certain)."""
+    if found.line is None:
+        return found
+    certainty = min(max(line_confidences[found.line], 0.0), 1.0)
+    return replace(
+        found, confidence=found.confidence * (1 - OCR_WEIGHT + OCR_WEIGHT * certainty)
+    )
+
+
+def fields_merged(*readings: dict[str, Field]) -> dict[str, Field]:
+    """The fields of several readings of the same image: per field, the value read
+    most often, then the one read with the highest confidence; a value that more
+    than one reading agrees on gets the highest confidence any of them gave it."""
+    merged: dict[str, Field] = {}
+    for name in FIELD_NAMES:
+        found = [reading[name] for reading in readings if name in reading]
+        if not found:
+            continue
+        votes = Counter(item.value for item in found)
+        best = max(found, key=lambda item: (votes[item.value], item.confidence))
+        merged[name] = best
+    return merged
 
 
 def fields_as_dict(fields: dict[str, Field]) -> dict[str, dict]:

@@ -88,9 +88,29 @@ def test_a_date_beside_a_time_beats_a_code_that_looks_like_a_date():
 
 
 def test_a_date_in_the_future_is_a_misreading_not_the_purchase():
-    lines = lines_of("24 Mar 2048 18:23\nGeldig tot 01-01-2030\nBon 03-12-2026")
+    lines = lines_of("Geldig tot 01-01-2030 18:23\nBon 03-12-2026")
     field = extraction.date_find(lines, today=extraction.date(2026, 12, 3))
     assert field.value == "2026-12-03"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("24 Mar 2048 18:23", "2018-03-24"), ("Date: 10/03/2078", "2018-03-10")],
+)
+def test_a_future_year_whose_tens_digit_is_a_misread_one_is_read_through(
+    line, expected
+):
+    field = extraction.date_find([line], today=extraction.date(2026, 12, 3))
+    assert field.value == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("24- i1- 17 13:11", "2017-11-24"), ("_. 2703/2018 NO CS-20243", "2018-03-27"),
+     ("19/62/2018 16:45", "2018-02-19")],
+)  # fmt: skip
+def test_dates_survive_a_lost_separator_and_a_misread_month_digit(line, expected):
+    assert value(line, "date") == expected
 
 
 def test_an_impossible_date_is_no_date():
