@@ -31,12 +31,25 @@ FIELD_NAMES = (
 )
 
 
+#: How much the OCR's doubt about a line can take off a field's weight in a merge.
+OCR_WEIGHT = 0.5
+
+
 @dataclass(frozen=True)
 class Field:
     value: str
     confidence: float
     #: The line (of :func:`lines_of`) it was read from, where it is one line's.
     line: int | None = dataclasses.field(default=None, compare=False)
+    #: The OCR engine's confidence (0..1) in that line, where it is known.
+    ocr: float | None = dataclasses.field(default=None, compare=False)
+
+    def weight(self) -> float:
+        """The confidence weighed by the OCR's confidence in the line it came from:
+        from ``1 - OCR_WEIGHT`` of it (no confidence) to all of it (certain)."""
+        if self.ocr is None:
+            return self.confidence
+        return self.confidence * (1 - OCR_WEIGHT + OCR_WEIGHT * self.ocr)
 
     def as_dict(self) -> dict:
         return {"value": self.value, "confidence": round(self.confidence, 2)}
@@ -746,8 +759,9 @@ def extract(text: str, line_confidences: list[float] | None = None) -> dict[str,
     """Every field found in ``text``; a field that is not found is left out.
 
     ``line_confidences``, one per line of :func:`lines_of` (the OCR engine's own
-    confidence in its reading of that line, 0 to 1), weigh the confidence of a field
-    read from one line: a date or a name read with doubt counts for less."""
+    confidence in its reading of that line, 0 to 1), are kept with the fields read
+    from one line (:attr:`Field.ocr`): when readings are merged, a date or a name
+    read with doubt counts for less."""
     lines = lines_of(text)
     found = {
         "supplier": supplier_find(lines),
@@ -761,37 +775,43 @@ def extract(text: str, line_confidences: list[float] | None = None) -> dict[str,
     fields = {name: field for name, field in found.items() if field is not None}
     if line_confidences is not None and len(line_confidences) == len(lines):
         fields = {
-            name: ocr_weighed(field, line_confidences) for name, field in fields.items()
+            name: found
+            if found.line is None
+            else replace(found, ocr=min(max(line_confidences[found.line], 0.0), 1.0))
+            for name, found in fields.items()
         }
     return fields
 
 
-#: How much the OCR's doubt about a line can take off a field's confidence.
-OCR_WEIGHT = 0.5
+#: Below these confidences a reading is doubtful enough to be read a second time.
+DOUBTFUL_TOTAL = 0.9
+DOUBTFUL_SUPPLIER = 0.6
 
 
-def ocr_weighed(found: Field, line_confidences: list[float]) -> Field:
-    """The field's confidence scaled by the OCR's confidence in its line: from
-    ``1 - OCR_WEIGHT`` (no confidence) to 1 (certain)."""
-    if found.line is None:
-        return found
-    certainty = min(max(line_confidences[found.line], 0.0), 1.0)
-    return replace(
-        found, confidence=found.confidence * (1 - OCR_WEIGHT + OCR_WEIGHT * certainty)
+def reading_doubtful(fields: dict[str, Field]) -> bool:
+    """Whether the fields of one reading are worth a second reading: no date, no
+    total or one that no check confirms (and that is not printed twice), or no
+    supplier or one read with doubt."""
+    return (
+        "date" not in fields
+        or "total" not in fields
+        or fields["total"].confidence < DOUBTFUL_TOTAL
+        or "supplier" not in fields
+        or fields["supplier"].confidence < DOUBTFUL_SUPPLIER
     )
 
 
 def fields_merged(*readings: dict[str, Field]) -> dict[str, Field]:
     """The fields of several readings of the same image: per field, the value read
-    most often, then the one read with the highest confidence; a value that more
-    than one reading agrees on gets the highest confidence any of them gave it."""
+    most often, then the one with the highest confidence weighed by the OCR's
+    confidence in its line (:meth:`Field.weight`)."""
     merged: dict[str, Field] = {}
     for name in FIELD_NAMES:
         found = [reading[name] for reading in readings if name in reading]
         if not found:
             continue
         votes = Counter(item.value for item in found)
-        best = max(found, key=lambda item: (votes[item.value], item.confidence))
+        best = max(found, key=lambda item: (votes[item.value], item.weight()))
         merged[name] = best
     return merged
 

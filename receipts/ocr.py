@@ -9,11 +9,15 @@ import functools
 import logging
 import os
 import shutil
+import time
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pytesseract
 from django.conf import settings
 from PIL import Image
+
+from receipts import extraction
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +83,100 @@ def image_text(file: BinaryIO, *, timeout: float | None = None) -> str:
             config=f"--psm {settings.RECEIPTS_OCR_PSM}",
             timeout=timeout or 0,
         )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one recognition pass read: the text, one line per line Tesseract found,
+    and Tesseract's mean word confidence (0 to 1) for each of those lines."""
+
+    text: str
+    line_confidences: list[float]
+
+    def fields(self) -> dict[str, extraction.Field]:
+        return extraction.extract(self.text, self.line_confidences)
+
+
+def reading_of(data: dict) -> Reading:
+    """The :class:`Reading` of pytesseract's ``image_to_data`` dictionary: its words
+    joined into lines (block, paragraph, line), empty words left out."""
+    lines: dict[tuple, list[tuple[str, float]]] = {}
+    for block, paragraph, line, word, confidence in zip(
+        data["block_num"],
+        data["par_num"],
+        data["line_num"],
+        data["text"],
+        data["conf"],
+        strict=True,
+    ):
+        word = " ".join(str(word).split())
+        if word:
+            lines.setdefault((block, paragraph, line), []).append(
+                (word, min(max(float(confidence), 0.0), 100.0) / 100)
+            )
+    return Reading(
+        text="\n".join(" ".join(word for word, _ in words) for words in lines.values()),
+        line_confidences=[
+            sum(confidence for _, confidence in words) / len(words)
+            for words in lines.values()
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Result:
+    """The text of the first pass, the fields of every pass merged, and how many
+    passes ran."""
+
+    text: str
+    fields: dict[str, extraction.Field]
+    passes: int
+
+
+#: The second pass needs at least this many seconds left of the timeout.
+SECOND_PASS_MIN_SECONDS = 2.0
+
+
+def image_read(file: BinaryIO, *, timeout: float | None = None) -> Result:
+    """Text and fields of the image ``file``, read by :func:`ocr_image`'s image.
+
+    The first pass uses page segmentation ``RECEIPTS_OCR_PSM`` (4: one column of
+    lines). Where its fields are doubtful (:func:`extraction.reading_doubtful`: no
+    date, a total no check confirms, a doubtful supplier) a second pass reads the
+    same image with ``RECEIPTS_OCR_SECOND_PSM`` (6: one block of text; 0 turns it
+    off), and the fields of both are merged (:func:`extraction.fields_merged`),
+    Tesseract's own word confidences weighing each field. Same guarantees and errors
+    as :func:`image_text`; ``timeout`` covers both passes.
+    """
+    if not ocr_available():
+        raise OcrUnavailable
+    deadline = time.monotonic() + timeout if timeout else None
+    with Image.open(file) as image:
+        image.load()
+        prepared = ocr_image(image)
+    first = _reading(prepared, settings.RECEIPTS_OCR_PSM, deadline)
+    fields = first.fields()
+    passes = 1
+    second_psm = settings.RECEIPTS_OCR_SECOND_PSM
+    if (
+        second_psm
+        and extraction.reading_doubtful(fields)
+        and (deadline is None or deadline - time.monotonic() > SECOND_PASS_MIN_SECONDS)
+    ):
+        second = _reading(prepared, second_psm, deadline)
+        fields = extraction.fields_merged(fields, second.fields())
+        passes = 2
+    return Result(text=first.text, fields=fields, passes=passes)
+
+
+def _reading(image: Image.Image, psm: int, deadline: float | None) -> Reading:
+    timeout = max(deadline - time.monotonic(), 0.1) if deadline else 0
+    return reading_of(
+        pytesseract.image_to_data(
+            image,
+            lang=settings.RECEIPTS_OCR_LANGUAGES,
+            config=f"--psm {psm}",
+            timeout=timeout,
+            output_type=pytesseract.Output.DICT,
+        )
+    )

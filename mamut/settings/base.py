@@ -421,6 +421,7 @@ RECEIPTS_SWEEP_AFTER_SECONDS = env.int("RECEIPTS_SWEEP_AFTER_SECONDS", default=1
 RECEIPTS_OCR_ENABLED = env.bool("RECEIPTS_OCR_ENABLED", default=True)
 RECEIPTS_OCR_LANGUAGES = env.str("RECEIPTS_OCR_LANGUAGES", default="eng")
 RECEIPTS_OCR_PSM = env.int("RECEIPTS_OCR_PSM", default=4)
+RECEIPTS_OCR_SECOND_PSM = env.int("RECEIPTS_OCR_SECOND_PSM", default=6)
 RECEIPTS_OCR_SOFT_TIME_LIMIT = env.int("RECEIPTS_OCR_SOFT_TIME_LIMIT", default=60)
 RECEIPTS_OCR_TIME_LIMIT = env.int("RECEIPTS_OCR_TIME_LIMIT", default=90)
 # Linking a document fills a voucher's empty fields only from fields read with at least

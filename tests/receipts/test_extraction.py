@@ -359,6 +359,37 @@ def test_fields_are_stored_in_fixed_order_with_rounded_confidences():
     assert all(0 <= field["confidence"] <= 1 for field in stored.values())
 
 
+def test_a_reading_without_date_or_with_an_unconfirmed_total_is_doubtful():
+    confirmed = extract("Datum 03-12-2026\nBakkerij B.V.\nTotaal 9,20\nContant 9,20")
+    assert not extraction.reading_doubtful(
+        {**confirmed, "total": extraction.Field("9.20", 0.95)}
+    )
+    assert extraction.reading_doubtful(extract("Bakkerij B.V.\nTotaal 9,20"))
+    assert extraction.reading_doubtful(extract("Datum 03-12-2026\nTotaal 9,20"))
+
+
+def test_fields_keep_the_ocr_confidence_of_their_line():
+    fields = extract("Bakkerij B.V.\nDatum 03-12-2026", [0.9, 0.4])
+    assert (fields["supplier"].line, fields["supplier"].ocr) == (0, 0.9)
+    assert (fields["date"].line, fields["date"].ocr) == (1, 0.4)
+    # The reported confidence is the rule's; the OCR's only weighs a merge.
+    assert fields["date"].confidence == 0.9
+    assert fields["date"].weight() < fields["date"].confidence
+
+
+def test_merged_readings_take_the_value_read_more_often_then_the_surer_one():
+    surer = extract("Datum 03-11-2025", [0.95])
+    doubtful = extract("Datum 08-11-2025", [0.3])
+    assert extraction.fields_merged(doubtful, surer)["date"].value == "2025-11-03"
+    assert extraction.fields_merged(surer, doubtful)["date"].value == "2025-11-03"
+    again = extract("Datum 08-11-2025", [0.3])
+    merged = extraction.fields_merged(surer, doubtful, again)
+    assert merged["date"].value == "2025-11-08"
+    # A field only one reading found is kept.
+    only_total = extract("Totaal 9,20")
+    assert extraction.fields_merged(surer, only_total)["total"].value == "9.20"
+
+
 # -- recognised text ---------------------------------------------------------------
 
 
@@ -388,7 +419,7 @@ needs_tesseract = pytest.mark.skipif(
 def test_a_generated_dutch_receipt_is_read_field_by_field():
     from receipts import ocr
 
-    fields = extract(ocr.image_text(io.BytesIO(dutch_receipt_jpeg())))
+    fields = ocr.image_read(io.BytesIO(dutch_receipt_jpeg())).fields
 
     assert {name: field.value for name, field in fields.items()} == {
         "supplier": "Bakkerij De Korenaar B.V.",
@@ -399,6 +430,31 @@ def test_a_generated_dutch_receipt_is_read_field_by_field():
         "currency": "EUR",
         "invoice_number": "F2026-0042",
     }
+
+
+def test_a_reading_is_the_words_of_tesseract_joined_into_lines_with_confidences():
+    from receipts.ocr import reading_of
+
+    data = {
+        "block_num": [1, 1, 1, 1, 2, 2],
+        "par_num": [0, 1, 1, 1, 1, 1],
+        "line_num": [0, 1, 1, 1, 1, 1],
+        "text": ["", "Totaal", "€", "23,45", " ", "Datum"],
+        "conf": [-1, 90, 40, 95, -1, 80.5],
+    }
+
+    reading = reading_of(data)
+
+    assert reading.text == "Totaal € 23,45\nDatum"
+    assert reading.line_confidences == pytest.approx([0.75, 0.805])
+
+
+@needs_tesseract
+def test_a_recognition_that_runs_out_of_time_raises_and_is_not_retried_forever():
+    from receipts import ocr
+
+    with pytest.raises(RuntimeError):
+        ocr.image_read(io.BytesIO(dutch_receipt_jpeg()), timeout=0.01)
 
 
 @needs_tesseract
@@ -414,7 +470,7 @@ def test_sroie_subset_reaches_the_measured_accuracy_per_field():
     paths = sorted((DATA / "img").glob("*.jpg"))
     for path in paths:
         preview = processing.process_page(path.read_bytes()).preview.content
-        fields = extract(ocr.image_text(io.BytesIO(preview)))
+        fields = ocr.image_read(io.BytesIO(preview)).fields
         label = json.loads((DATA / "key" / f"{path.stem}.json").read_text())
         got = {name: fields[name].value if name in fields else "" for name in
                ("supplier", "date", "total")}  # fmt: skip
