@@ -670,9 +670,17 @@ CONTINUED = re.compile(r"(&|\band|\ben)$", re.IGNORECASE)
 UNBALANCED_TAIL = re.compile(r"\s*\([^)]{0,12}$")
 
 
+# A legal form cut off at the edge of the scan: "GALLERY SDN B".
+TRUNCATED_SDN_BHD = re.compile(r"\bSDN(\.?\s*)BH?$")
+# Typographic quotes the OCR puts in for a plain apostrophe: "NANDO\u2019S".
+APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018`\u00b4", "'"))
+
+
 def supplier_spelling(name: str) -> str:
     """Common OCR misreadings in a name's legal form and generic trade words."""
-    name = MISREAD_SDN_BHD.sub(r"SDN\1BHD", name.replace("¥", "Y"))
+    name = name.replace("¥", "Y").translate(APOSTROPHES)
+    name = MISREAD_SDN_BHD.sub(r"SDN\1BHD", name)
+    name = TRUNCATED_SDN_BHD.sub(r"SDN\1BHD", name)
     words = []
     for word in name.split(" "):
         if len(word) >= 7 and word.isupper() and word.isalpha():
@@ -736,6 +744,8 @@ def supplier_find(lines: list[str]) -> Field | None:
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
             continue
         if line == line.lower() or NOT_SUPPLIER.search(line):
+            continue
+        if LEGAL_FORM_ONLY.match(supplier_clean(line)):
             continue
         if COMPANY_NUMBER.search(line) or WEB_ADDRESS.search(line):
             continue

@@ -314,6 +314,21 @@ def test_supplier_legal_form_and_trade_words_are_read_through_ocr_slips(text, ex
     assert value(text, "supplier") == expected
 
 
+def test_supplier_legal_form_cut_off_at_the_edge_is_completed():
+    assert value("LIGHTROOM GALLERY SDN B\nNo: 28, JALAN ASTANA", "supplier") == (
+        "LIGHTROOM GALLERY SDN BHD"
+    )
+
+
+def test_supplier_is_no_legal_form_on_its_own_and_has_plain_apostrophes():
+    assert value("BHD\nLIGHTROOM GALLERY\nJALAN ASTANA", "supplier") == (
+        "LIGHTROOM GALLERY"
+    )
+    assert value("NANDO\u2019S CHICKENLAND SDN BHD", "supplier") == (
+        "NANDO'S CHICKENLAND SDN BHD"
+    )
+
+
 def test_supplier_name_broken_over_two_lines_is_joined():
     assert value("POPULAR BOOK\nCO. (M) SDN BHD\n(Co. No. 113825-W)", "supplier") == (
         "POPULAR BOOK CO. (M) SDN BHD"
