@@ -88,7 +88,7 @@ def image_text(file: BinaryIO, *, timeout: float | None = None) -> str:
 @dataclass(frozen=True)
 class Reading:
     """What one recognition pass read: the text, one line per line Tesseract found,
-    and Tesseract's mean word confidence (0 to 1) for each of those lines."""
+    and Tesseract's confidence (0 to 1, :func:`line_confidence`) in each line."""
 
     text: str
     line_confidences: list[float]
@@ -116,11 +116,18 @@ def reading_of(data: dict) -> Reading:
             )
     return Reading(
         text="\n".join(" ".join(word for word, _ in words) for words in lines.values()),
-        line_confidences=[
-            sum(confidence for _, confidence in words) / len(words)
-            for words in lines.values()
-        ],
+        line_confidences=[line_confidence(words) for words in lines.values()],
     )
+
+
+def line_confidence(words: list[tuple[str, float]]) -> float:
+    """How sure Tesseract is of a line: of its figures (the lowest confidence of its
+    words with a digit: a date or an amount is as good as its worst digit), else of
+    its words on average (a name)."""
+    figures = [confidence for word, confidence in words if any(map(str.isdigit, word))]
+    if figures:
+        return min(figures)
+    return sum(confidence for _, confidence in words) / len(words)
 
 
 @dataclass(frozen=True)

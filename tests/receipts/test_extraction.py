@@ -451,17 +451,18 @@ def test_a_reading_is_the_words_of_tesseract_joined_into_lines_with_confidences(
     from receipts.ocr import reading_of
 
     data = {
-        "block_num": [1, 1, 1, 1, 2, 2],
-        "par_num": [0, 1, 1, 1, 1, 1],
-        "line_num": [0, 1, 1, 1, 1, 1],
-        "text": ["", "Totaal", "€", "23,45", " ", "Datum"],
-        "conf": [-1, 90, 40, 95, -1, 80.5],
+        "block_num": [1, 1, 1, 1, 2, 2, 2],
+        "par_num": [0, 1, 1, 1, 1, 1, 1],
+        "line_num": [0, 1, 1, 1, 1, 1, 1],
+        "text": ["", "Totaal", "€", "23,45", " ", "Datum", "Bakkerij"],
+        "conf": [-1, 90, 40, 95, -1, 80.5, 70.5],
     }
 
     reading = reading_of(data)
 
-    assert reading.text == "Totaal € 23,45\nDatum"
-    assert reading.line_confidences == pytest.approx([0.75, 0.805])
+    assert reading.text == "Totaal € 23,45\nDatum Bakkerij"
+    # A line with figures is as sure as its worst figure; a line of words, on average.
+    assert reading.line_confidences == pytest.approx([0.95, 0.755])
 
 
 @needs_tesseract
