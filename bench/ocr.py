@@ -69,7 +69,7 @@ def main() -> None:
     floors: list[float] = []
     floors_cpu: list[float] = []
     misses: list[str] = []
-    second_passes = 0
+    second_passes = third_passes = 0
     for path in paths:
         preview = processing.process_page(path.read_bytes()).preview.content
         with tempfile.NamedTemporaryFile(suffix=".jpg") as file:
@@ -86,6 +86,7 @@ def main() -> None:
                 result = ocr.image_read(image)
             fields = result.fields
             second_passes += result.passes > 1
+            third_passes += result.passes > 2
             ours.append(time.perf_counter() - started)
             ours_cpu.append(cpu_seconds() - started_cpu)
         label = json.loads((DATASET / "key" / f"{path.stem}.json").read_text())
@@ -116,7 +117,9 @@ def main() -> None:
     )
     print(
         f"second pass (psm {settings.RECEIPTS_OCR_SECOND_PSM}) where the first was "
-        f"doubtful: {second_passes}/{count}"
+        f"doubtful: {second_passes}/{count}; third (psm "
+        f"{settings.RECEIPTS_OCR_THIRD_PSM}) where they disagreed on the date: "
+        f"{third_passes}/{count}"
     )
     for name in LABELLED:
         print(f"{name:<11} {hits[name] / count:>6.0%} exact ({hits[name]}/{count})")

@@ -793,22 +793,31 @@ def extract(text: str, line_confidences: list[float] | None = None) -> dict[str,
     return fields
 
 
-#: Below these confidences a reading is doubtful enough to be read a second time.
+#: Below these confidences a reading is doubtful enough to be read a second time
+#: (the date's weighed by the OCR's confidence in its line, :meth:`Field.weight`).
 DOUBTFUL_TOTAL = 0.9
 DOUBTFUL_SUPPLIER = 0.6
+DOUBTFUL_DATE = 0.5
 
 
 def reading_doubtful(fields: dict[str, Field]) -> bool:
-    """Whether the fields of one reading are worth a second reading: no date, no
-    total or one that no check confirms (and that is not printed twice), or no
-    supplier or one read with doubt."""
+    """Whether the fields of one reading are worth a second reading: no date or one
+    read with doubt, no total or one that no check confirms (and that is not printed
+    twice), or no supplier or one read with doubt."""
     return (
         "date" not in fields
+        or fields["date"].weight() < DOUBTFUL_DATE
         or "total" not in fields
         or fields["total"].confidence < DOUBTFUL_TOTAL
         or "supplier" not in fields
         or fields["supplier"].confidence < DOUBTFUL_SUPPLIER
     )
+
+
+def readings_disagree(readings: list[dict[str, Field]], name: str) -> bool:
+    """Whether the readings differ on field ``name`` (one lacking it counts)."""
+    values = {reading[name].value if name in reading else None for reading in readings}
+    return len(values) > 1
 
 
 def fields_merged(*readings: dict[str, Field]) -> dict[str, Field]:

@@ -133,15 +133,15 @@ def line_confidence(words: list[tuple[str, float]]) -> float:
 @dataclass(frozen=True)
 class Result:
     """The text of the first pass, the fields of every pass merged, and how many
-    passes ran."""
+    passes ran (1 to 3)."""
 
     text: str
     fields: dict[str, extraction.Field]
     passes: int
 
 
-#: The second pass needs at least this many seconds left of the timeout.
-SECOND_PASS_MIN_SECONDS = 2.0
+#: A further pass needs at least this many seconds left of the timeout.
+FURTHER_PASS_MIN_SECONDS = 2.0
 
 
 def image_read(file: BinaryIO, *, timeout: float | None = None) -> Result:
@@ -149,11 +149,14 @@ def image_read(file: BinaryIO, *, timeout: float | None = None) -> Result:
 
     The first pass uses page segmentation ``RECEIPTS_OCR_PSM`` (4: one column of
     lines). Where its fields are doubtful (:func:`extraction.reading_doubtful`: no
-    date, a total no check confirms, a doubtful supplier) a second pass reads the
-    same image with ``RECEIPTS_OCR_SECOND_PSM`` (6: one block of text; 0 turns it
-    off), and the fields of both are merged (:func:`extraction.fields_merged`),
-    Tesseract's own word confidences weighing each field. Same guarantees and errors
-    as :func:`image_text`; ``timeout`` covers both passes.
+    date or one read with doubt, a total no check confirms, a doubtful supplier) a
+    second pass reads the same image with ``RECEIPTS_OCR_SECOND_PSM`` (6: one block
+    of text); where the two disagree on the date, a third with
+    ``RECEIPTS_OCR_THIRD_PSM`` (11: sparse text) breaks the tie (0 turns a pass off).
+    The fields of all passes are merged (:func:`extraction.fields_merged`): the value
+    most passes read, else the surest, Tesseract's own word confidences weighing
+    each. Same guarantees and errors as :func:`image_text`; ``timeout`` covers all
+    passes.
     """
     if not ocr_available():
         raise OcrUnavailable
@@ -167,18 +170,31 @@ def image_read(file: BinaryIO, *, timeout: float | None = None) -> Result:
     # reads worse).
     prepared.format = "PPM"
     first = _reading(prepared, settings.RECEIPTS_OCR_PSM, deadline)
-    fields = first.fields()
-    passes = 1
-    second_psm = settings.RECEIPTS_OCR_SECOND_PSM
-    if (
-        second_psm
-        and extraction.reading_doubtful(fields)
-        and (deadline is None or deadline - time.monotonic() > SECOND_PASS_MIN_SECONDS)
+    readings = [first.fields()]
+    if _pass_wanted(settings.RECEIPTS_OCR_SECOND_PSM, deadline) and (
+        extraction.reading_doubtful(readings[0])
     ):
-        second = _reading(prepared, second_psm, deadline)
-        fields = extraction.fields_merged(fields, second.fields())
-        passes = 2
-    return Result(text=first.text, fields=fields, passes=passes)
+        readings.append(
+            _reading(prepared, settings.RECEIPTS_OCR_SECOND_PSM, deadline).fields()
+        )
+        if _pass_wanted(settings.RECEIPTS_OCR_THIRD_PSM, deadline) and (
+            extraction.readings_disagree(readings, "date")
+        ):
+            readings.append(
+                _reading(prepared, settings.RECEIPTS_OCR_THIRD_PSM, deadline).fields()
+            )
+    return Result(
+        text=first.text,
+        fields=extraction.fields_merged(*readings),
+        passes=len(readings),
+    )
+
+
+def _pass_wanted(psm: int, deadline: float | None) -> bool:
+    """Whether a further pass is configured and has time left for it."""
+    return bool(psm) and (
+        deadline is None or deadline - time.monotonic() > FURTHER_PASS_MIN_SECONDS
+    )
 
 
 def _reading(image: Image.Image, psm: int, deadline: float | None) -> Reading:

@@ -383,6 +383,19 @@ def test_a_reading_without_date_or_with_an_unconfirmed_total_is_doubtful():
     assert extraction.reading_doubtful(extract("Datum 03-12-2026\nTotaal 9,20"))
 
 
+def test_a_date_the_ocr_doubts_makes_the_reading_doubtful():
+    text = "Bakkerij B.V.\nBon 03-11-2025\nTotaal 9,20\nContant 10,00\nRetour 0,80"
+    assert not extraction.reading_doubtful(extract(text, [0.9] * 5))
+    assert extraction.reading_doubtful(extract(text, [0.9, 0.1, 0.9, 0.9, 0.9]))
+
+
+def test_readings_disagree_on_a_field_when_its_values_differ_or_one_lacks_it():
+    first, second = extract("Datum 03-11-2025"), extract("Datum 08-11-2025")
+    assert extraction.readings_disagree([first, second], "date")
+    assert extraction.readings_disagree([first, extract("Totaal 9,20")], "date")
+    assert not extraction.readings_disagree([first, extract("Datum 3-11-25")], "date")
+
+
 def test_fields_keep_the_ocr_confidence_of_their_line():
     fields = extract("Bakkerij B.V.\nDatum 03-12-2026", [0.9, 0.4])
     assert (fields["supplier"].line, fields["supplier"].ocr) == (0, 0.9)
