@@ -118,8 +118,8 @@ def main() -> None:
     print(
         f"second pass (psm {settings.RECEIPTS_OCR_SECOND_PSM}) where the first was "
         f"doubtful: {second_passes}/{count}; third (psm "
-        f"{settings.RECEIPTS_OCR_THIRD_PSM}) where they disagreed on the date: "
-        f"{third_passes}/{count}"
+        f"{settings.RECEIPTS_OCR_THIRD_PSM}) where they disagreed on the date or "
+        f"found none: {third_passes}/{count}"
     )
     for name in LABELLED:
         print(f"{name:<11} {hits[name] / count:>6.0%} exact ({hits[name]}/{count})")

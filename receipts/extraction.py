@@ -815,9 +815,11 @@ def reading_doubtful(fields: dict[str, Field]) -> bool:
 
 
 def readings_disagree(readings: list[dict[str, Field]], name: str) -> bool:
-    """Whether the readings differ on field ``name`` (one lacking it counts)."""
-    values = {reading[name].value if name in reading else None for reading in readings}
-    return len(values) > 1
+    """Whether the readings leave field ``name`` unsettled: their values differ, or
+    a reading lacks it (none finding it is no agreement either)."""
+    if any(name not in reading for reading in readings):
+        return True
+    return len({reading[name].value for reading in readings}) > 1
 
 
 def fields_merged(*readings: dict[str, Field]) -> dict[str, Field]:

@@ -151,7 +151,7 @@ def image_read(file: BinaryIO, *, timeout: float | None = None) -> Result:
     lines). Where its fields are doubtful (:func:`extraction.reading_doubtful`: no
     date or one read with doubt, a total no check confirms, a doubtful supplier) a
     second pass reads the same image with ``RECEIPTS_OCR_SECOND_PSM`` (6: one block
-    of text); where the two disagree on the date, a third with
+    of text); where the two disagree on the date (or neither found one), a third with
     ``RECEIPTS_OCR_THIRD_PSM`` (11: sparse text) breaks the tie (0 turns a pass off).
     The fields of all passes are merged (:func:`extraction.fields_merged`): the value
     most passes read, else the surest, Tesseract's own word confidences weighing

@@ -393,6 +393,8 @@ def test_readings_disagree_on_a_field_when_its_values_differ_or_one_lacks_it():
     first, second = extract("Datum 03-11-2025"), extract("Datum 08-11-2025")
     assert extraction.readings_disagree([first, second], "date")
     assert extraction.readings_disagree([first, extract("Totaal 9,20")], "date")
+    nothing = extract("Totaal 9,20")
+    assert extraction.readings_disagree([nothing, nothing], "date")
     assert not extraction.readings_disagree([first, extract("Datum 3-11-25")], "date")
 
 
