@@ -64,27 +64,6 @@ def ocr_image(image: Image.Image) -> Image.Image:
     return image
 
 
-def image_text(file: BinaryIO, *, timeout: float | None = None) -> str:
-    """The text Tesseract reads in the image ``file`` (prepared by :func:`ocr_image`,
-    page segmentation ``RECEIPTS_OCR_PSM``: 4, one column of lines of any length).
-
-    Tesseract runs as its own process (pytesseract): a crash or a runaway recognition
-    costs that process, never the worker. Raises :class:`OcrUnavailable` without the
-    engine, ``RuntimeError`` when it ran longer than ``timeout`` seconds,
-    ``pytesseract.TesseractError`` when it failed.
-    """
-    if not ocr_available():
-        raise OcrUnavailable
-    with Image.open(file) as image:
-        image.load()
-        return pytesseract.image_to_string(
-            ocr_image(image),
-            lang=settings.RECEIPTS_OCR_LANGUAGES,
-            config=f"--psm {settings.RECEIPTS_OCR_PSM}",
-            timeout=timeout or 0,
-        )
-
-
 @dataclass(frozen=True)
 class Reading:
     """What one recognition pass read: the text, one line per line Tesseract found,
@@ -155,8 +134,13 @@ def image_read(file: BinaryIO, *, timeout: float | None = None) -> Result:
     ``RECEIPTS_OCR_THIRD_PSM`` (11: sparse text) breaks the tie (0 turns a pass off).
     The fields of all passes are merged (:func:`extraction.fields_merged`): the value
     most passes read, else the surest, Tesseract's own word confidences weighing
-    each. Same guarantees and errors as :func:`image_text`; ``timeout`` covers all
-    passes.
+    each.
+
+    Tesseract runs as its own process for each pass (pytesseract): a crash or a
+    runaway recognition costs that process, never the worker. Raises
+    :class:`OcrUnavailable` without the engine, ``RuntimeError`` when the passes ran
+    longer than ``timeout`` seconds together, ``pytesseract.TesseractError`` when one
+    failed.
     """
     if not ocr_available():
         raise OcrUnavailable
