@@ -490,11 +490,10 @@ def test_a_recognition_that_runs_out_of_time_raises_and_is_not_retried_forever()
 
 @needs_tesseract
 def test_sroie_subset_reaches_the_measured_accuracy_per_field():
-    """Twelve labelled receipts (tests/data/sroie); measured when written: company
-    4/12, date 11/12, total 10/12 (with the enlarged image and eng: on these twelve
-    the company names lose single letters, "BECO", "ISNT", while the totals gain;
-    over all of sroie-dev both rose, see README). The floors leave one receipt of
-    slack per field."""
+    """Twelve labelled receipts (tests/data/sroie), read as the worker reads them
+    (up to three passes); measured: company 4/12, date 11/12, total 11/12 (the
+    company names lose single letters, "BECO", "ISNT", in every pass; over all of
+    sroie-dev see README). The floors leave one receipt of slack per field."""
     from receipts import ocr, processing
 
     hits = {"company": 0, "date": 0, "total": 0}
@@ -514,4 +513,4 @@ def test_sroie_subset_reaches_the_measured_accuracy_per_field():
     assert len(paths) == 12
     assert hits["company"] >= 3, hits
     assert hits["date"] >= 10, hits
-    assert hits["total"] >= 9, hits
+    assert hits["total"] >= 10, hits
