@@ -10,10 +10,11 @@ Receipts in scope are Dutch (``Totaal``, ``Te betalen``, ``BTW 21%``, ``€ 12,5
 ``25/12/2018``); dates are read day first, as both print them.
 """
 
+import dataclasses
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -30,10 +31,25 @@ FIELD_NAMES = (
 )
 
 
+#: How much the OCR's doubt about a line can take off a field's weight in a merge.
+OCR_WEIGHT = 0.5
+
+
 @dataclass(frozen=True)
 class Field:
     value: str
     confidence: float
+    #: The line (of :func:`lines_of`) it was read from, where it is one line's.
+    line: int | None = dataclasses.field(default=None, compare=False)
+    #: The OCR engine's confidence (0..1) in that line, where it is known.
+    ocr: float | None = dataclasses.field(default=None, compare=False)
+
+    def weight(self) -> float:
+        """The confidence weighed by the OCR's confidence in the line it came from:
+        from ``1 - OCR_WEIGHT`` of it (no confidence) to all of it (certain)."""
+        if self.ocr is None:
+            return self.confidence
+        return self.confidence * (1 - OCR_WEIGHT + OCR_WEIGHT * self.ocr)
 
     def as_dict(self) -> dict:
         return {"value": self.value, "confidence": round(self.confidence, 2)}
@@ -64,9 +80,13 @@ def amount_parse(token: str) -> Decimal | None:
         return None
 
 
+# The OCR reads a "5" before digits as "§": "Net Amt : §3.55".
+SECTION_FOR_FIVE = re.compile(r"§(?=\d)")
+
+
 def amounts_in(line: str) -> list[Decimal]:
     """The amounts with two decimals on a line, left to right (not percentages)."""
-    line = PERCENT.sub(" ", line)
+    line = SECTION_FOR_FIVE.sub("5", PERCENT.sub(" ", line))
     found = (amount_parse(match.group()) for match in AMOUNT.finditer(line))
     return [amount for amount in found if amount is not None and amount >= 0]
 
@@ -75,7 +95,7 @@ def amounts_in(line: str) -> list[Decimal]:
 
 TOTAL_WORDS = re.compile(
     r"\b(te\s*betalen|totaal|t[o0]ta[l1i]|tatal|totl|amount\s*due|balance\s*due|"
-    r"nett?\s*amount|te\s*voldoen|eindtotaal|jumlah|payable)\b",
+    r"nett?\s*(?:amount|amt)|te\s*voldoen|eindtotaal|jumlah|payable)\b",
     re.IGNORECASE,
 )
 # The amount to pay after rounding, then the one with VAT: preferred to a "Total".
@@ -97,10 +117,10 @@ NOT_TOTAL_WORDS = re.compile(
 VAT_ONLY = re.compile(r"\b(gst|btw|vat|tax|sst)\b", re.IGNORECASE)
 INCLUDED = re.compile(r"incl|inclusive|inel", re.IGNORECASE)
 # After a VAT breakdown heading, "Total" lines sum the breakdown, not the receipt.
-BREAKDOWN = re.compile(r"summary|overzicht|specificatie|analysis", re.IGNORECASE)
+BREAKDOWN = re.compile(r"summa|overzicht|specificatie|analysis", re.IGNORECASE)
 # What the customer handed over, and what came back.
 CASH_WORDS = re.compile(
-    r"\b(cash|tunai|contant|contanten|tendered|tender|betaald|received)\b",
+    r"\b(cash|tunai|contant|contanten|tendered|tender|betaald|received|paid|payment)\b",
     re.IGNORECASE,
 )
 CHANGE_WORDS = re.compile(
@@ -160,48 +180,176 @@ def paid_find(lines: list[str]) -> Decimal | None:
     return cash - change
 
 
+NEGATIVE_AMOUNT = re.compile(r"-\s?\d*[.,]\d{2}\b")
+
+
+def rounding_adjustment(lines: list[str]) -> tuple[Decimal, bool] | None:
+    """The printed cash rounding (``ROUNDING ADJ -0.01``), below 5 cents and not 0,
+    and whether its sign was printed (``-``): ``(0.01, True)`` is minus a cent."""
+    for line in lines:
+        if not ROUNDING_WORDS.search(line):
+            continue
+        adjustments = amounts_in(line.replace("-", " "))
+        if adjustments and 0 < adjustments[-1] < CASH_STEP:
+            return adjustments[-1], bool(NEGATIVE_AMOUNT.search(line))
+    return None
+
+
 def cash_rounded(amount: Decimal, lines: list[str]) -> Decimal:
     """A total before cash rounding, rounded by the printed rounding adjustment:
     ``TOTAL 60.31`` with ``ROUNDING ADJ -0.01`` → ``60.30`` (the sign is often lost,
-    so the adjustment that lands on 5 cents is taken)."""
-    if amount % CASH_STEP == 0:
+    so without a minus the adjustment that lands on 5 cents is taken)."""
+    adjustment = rounding_adjustment(lines)
+    if amount % CASH_STEP == 0 or adjustment is None:
         return amount
-    for index, line in enumerate(lines):
-        if not ROUNDING_WORDS.search(line):
-            continue
-        adjustment = _line_amount(lines, index)
-        if adjustment is None or not 0 < adjustment < CASH_STEP:
-            continue
-        for rounded in (amount - adjustment, amount + adjustment):
-            if rounded % CASH_STEP == 0:
-                return rounded
+    step, negative = adjustment
+    for rounded in (amount - step,) if negative else (amount - step, amount + step):
+        if rounded % CASH_STEP == 0:
+            return rounded
     return amount
+
+
+SUBTOTAL_WORDS = re.compile(r"sub\s*-?\s*tot|subtotaal|excl|exclusive|\(ex\)", re.I)
+EXCLUDING_VAT = re.compile(r"excl|exclusive|\(ex\)|\bex\b", re.IGNORECASE)
+#: How far VAT may be from subtotal x rate (printed amounts are rounded per line).
+VAT_TOLERANCE = Decimal("0.02")
+
+
+def subtotal_find(lines: list[str]) -> tuple[Decimal, bool] | None:
+    """The first subtotal before any VAT breakdown, and whether its line says it
+    excludes VAT (``SUB-TOTAL (EX) 26.00``, ``Total Sales (Excluding GST) 51.42``)."""
+    for index, line in enumerate(lines):
+        if BREAKDOWN.search(line):
+            return None
+        if SUBTOTAL_WORDS.search(line) and not INCLUDED.search(line):
+            amount = _line_amount(lines, index)
+            if amount is not None and amount > 0:
+                return amount, bool(EXCLUDING_VAT.search(line))
+    return None
+
+
+def summed_total(lines: list[str]) -> Decimal | None:
+    """Subtotal without VAT plus the VAT (and the printed cash rounding): what the
+    total must be. Only where the subtotal excludes VAT, as its line says or as the
+    printed rate confirms (VAT = subtotal x rate, which a printed rate must always
+    confirm); a Dutch ``Subtotaal`` is usually the total including VAT already."""
+    subtotal = subtotal_find(lines)
+    vat = vat_amount_find(lines)
+    if subtotal is None or vat is None:
+        return None
+    amount, excluding = subtotal
+    tax = Decimal(vat.value)
+    rate = vat_rate_find(lines)
+    if rate is None and not excluding:
+        return None
+    if rate is not None:
+        expected = amount * Decimal(rate.value) / 100
+        if tax == 0 or abs(expected - tax) > VAT_TOLERANCE:
+            return None
+    total = cash_rounded(amount + tax, lines)
+    if total % CASH_STEP and rounding_adjustment(lines) is not None:
+        return None  # the rounding does not add up: something is misread
+    return total
+
+
+def cash_handed(lines: list[str]) -> Decimal | None:
+    """The cash handed over when no change is printed (or a change of 0.00): then
+    it is what was paid, unless it is a round sum of notes (``50.00``)."""
+    cash = change = None
+    for index, line in enumerate(lines):
+        if CHANGE_WORDS.search(line) and change is None:
+            change = _line_amount(lines, index)
+        elif CASH_WORDS.search(line) and cash is None:
+            cash = _line_amount(lines, index)
+    if cash is None or (change is not None and change != 0) or cash % 1 == 0:
+        return None
+    return cash
+
+
+def looks_alike(first: Decimal, second: Decimal, *, edits: int = 1) -> bool:
+    """Whether two amounts differ by at most ``edits`` characters as printed: an OCR
+    slip (``448.00`` for ``18.00``, ``8.20`` for ``9.20``), not another amount."""
+    a, b = str(first), str(second)
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(
+                    previous[j] + 1,
+                    current[j - 1] + 1,
+                    previous[j - 1] + (char_a != char_b),
+                )
+            )
+        previous = current
+    return previous[-1] <= edits
+
+
+#: A total after cash rounding (or an adjustment) is within this of the one before.
+MAX_ROUNDING = Decimal("0.10")
+
+
+def _printed_count(amount: Decimal, lines: list[str]) -> int:
+    return sum(amounts_in(line).count(amount) for line in lines)
+
+
+def _rounding_consistent(
+    candidates: list[tuple[int, Decimal]], lines: list[str]
+) -> list[tuple[int, Decimal]]:
+    """A rounded total (rank 2) further than 10 cents from the totals before
+    rounding is misread when they are printed more often than it is: it loses its
+    rank (``Total incl. GST 102.00``, ``Payment 102.00``, ``Rounded 702.00``)."""
+    others = [amount for rank, amount in candidates if rank < 2]
+    if not others:
+        return candidates
+    most = max(_printed_count(amount, lines) for amount in others)
+    return [
+        (0, amount)
+        if rank == 2
+        and all(abs(amount - other) > MAX_ROUNDING for other in others)
+        and _printed_count(amount, lines) < most
+        else (rank, amount)
+        for rank, amount in candidates
+    ]
 
 
 def total_find(lines: list[str]) -> Field | None:
     """The amount on a total line (or the line after it when the amount moved down).
 
     Sub-totals, totals without VAT, VAT lines, quantities, cash handed over and change
-    are left out, and so is a VAT breakdown's own "Total". A total after rounding or
-    including VAT ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain
-    "Total"; the amount that cash less change confirms beats both; among equals the
-    amount printed most often wins, then the largest. Cash less change, when it is
-    printed elsewhere too, is the total where no total line agrees with it.
+    are left out, and so is a VAT breakdown's own "Total" (after a breakdown heading
+    only a rounded or payable total counts). A total after rounding or including VAT
+    ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain "Total"; among
+    equals the amount printed most often wins, then the largest.
+
+    The receipt's arithmetic checks it: cash less change, and subtotal plus VAT. A
+    total that a check gives wins; a total printed once loses to a check that differs
+    from it by one misread character (two for subtotal plus VAT; one for the cash
+    handed over without change); without a total line, a check is the total.
     """
     paid = paid_find(lines)
+    summed = summed_total(lines)
     candidates: list[tuple[int, Decimal]] = []
+    where: dict[Decimal, int] = {}
+    after_breakdown = False
     for index, line in enumerate(lines):
-        if BREAKDOWN.search(line):
-            break
+        after_breakdown = after_breakdown or bool(BREAKDOWN.search(line))
         if not _is_total_line(line):
+            continue
+        rank = _total_rank(line)
+        if after_breakdown and rank < 2:
             continue
         start = TOTAL_WORDS.search(line).start()
         amount = _line_amount(lines, index, start, below=True)
         if amount is not None and amount > 0:
-            candidates.append((_total_rank(line), amount))
+            candidates.append((rank, amount))
+            where.setdefault(amount, index)
+    candidates = _rounding_consistent(candidates, lines)
     amounts = {amount for _, amount in candidates}
-    if paid is not None and paid in amounts:
-        return Field(str(paid), 0.95)
+    amounts |= {cash_rounded(amount, lines) for amount in amounts}
+    for check in (paid, summed):
+        if check is not None and check in amounts:
+            return Field(str(check), 0.95)
     if paid is not None and _printed_besides_payment(paid, lines):
         return Field(str(paid), 0.7)
     if candidates:
@@ -209,10 +357,19 @@ def total_find(lines: list[str]) -> Field | None:
         rank, best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))
         if rank < 2:
             best = cash_rounded(best, lines)
+        for check, edits in ((summed, 2), (cash_handed(lines), 1)):
+            if (
+                check is not None
+                and counts[best] == 1
+                and looks_alike(best, check, edits=edits)
+            ):
+                return Field(str(check), 0.7)
         confidence = 0.9 if counts[best] > 1 else 0.75
-        return Field(str(best), confidence)
+        return Field(str(best), confidence, where.get(best))
     if paid is not None:
         return Field(str(paid), 0.5)
+    if summed is not None:
+        return Field(str(summed), 0.5)
     return total_fallback(lines)
 
 
@@ -238,7 +395,10 @@ def total_fallback(lines: list[str]) -> Field | None:
 
 # -- VAT --------------------------------------------------------------------------
 
-VAT_WORDS = re.compile(r"\b(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE)
+# "TOTALTAX": the OCR often loses the space after "total".
+VAT_WORDS = re.compile(
+    r"(?:\b|(?<=total))(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE
+)
 NOT_VAT_WORDS = re.compile(
     r"\b(reg|registration|nr|no|nummer|number|id|incl\w*|excl\w*)\b"
     r"|summary|code|[a-z]*\d{6,}",
@@ -304,10 +464,12 @@ MONTH_FIRST_DATE = re.compile(
 DATE_WORDS = re.compile(r"\b(date|datum|dated|tanggal|tarikh)\b", re.IGNORECASE)
 # Letters the OCR reads for digits inside a date: 3O/12/2O18, l5/06/2017.
 DATE_LOOKALIKE = re.compile(
-    r"(?<![\w])[\dOoIl|SZB]{1,2}\s?[/\-.]\s?[\dOoIl|SZB]{1,2}\s?[/\-.]\s?"
-    r"[\dOoIl|SZB]{2,4}(?![\w])"
+    r"(?<![\w])[\dOoIil|SZB]{1,2}\s?[/\-.]\s?[\dOoIil|SZB]{1,2}\s?[/\-.]\s?"
+    r"[\dOoIil|SZB]{2,4}(?![\w])"
 )
-DIGIT_OF_LOOKALIKE = str.maketrans("OoIl|SZB", "00111528")
+DIGIT_OF_LOOKALIKE = str.maketrans("OoIil|SZB", "001111528")
+# The first separator lost: "2703/2018" is 27/03/2018.
+RUN_TOGETHER_DATE = re.compile(r"(?<![\d/\-.])(\d{2})(\d{2})([/\-.])(\d{4})(?!\d)")
 
 
 def _year(text: str) -> int:
@@ -319,6 +481,14 @@ def _year(text: str) -> int:
     if not 2000 <= year <= 2099 and text[1] == "0":
         return 2000 + year % 100
     return year
+
+
+def _month(text: str) -> int:
+    """A month whose first digit the OCR misread (``62`` for ``02``): a month's
+    first digit is 0 or 1, so a larger one is read as 0 (as 1 before a 0)."""
+    if len(text) == 2 and text[0] not in "01":
+        return int(("1" if text[1] == "0" else "0") + text[1])
+    return int(text)
 
 
 def _valid(year: int, month: int, day: int) -> date | None:
@@ -339,13 +509,15 @@ def date_digits(line: str) -> str:
 
 def dates_in(line: str) -> list[date]:
     """The dates on a line, day first: ``25/12/2018``, ``12-03-2026``, ``3 mrt 26``,
-    ``Dec 25, 2018``; letters the OCR took for digits are read as those digits."""
-    line = date_digits(line)
+    ``Dec 25, 2018``; letters the OCR took for digits are read as those digits, a
+    lost first separator (``2703/2018``) and a misread month digit (``19/62/2018``)
+    are read through."""
+    line = RUN_TOGETHER_DATE.sub(r"\1\3\2\3\4", date_digits(line))
     found = []
     for match in ISO_DATE.finditer(line):
         found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
     for match in NUMERIC_DATE.finditer(line):
-        found.append(_valid(_year(match[3]), int(match[2]), int(match[1])))
+        found.append(_valid(_year(match[3]), _month(match[2]), int(match[1])))
     for match in NAMED_DATE.finditer(line):
         month = MONTHS.get(match[2].lower())
         if month:
@@ -362,21 +534,36 @@ TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\b)?", re
 FUTURE_MARGIN = timedelta(days=1)
 
 
+def _past(day: date, latest: date) -> date | None:
+    """The date itself, or a future one whose year's tens digit is a 4 or a 7, the
+    OCR's usual misreadings of a 1 (``2048``, ``2078`` → ``2018``); else None."""
+    if day <= latest:
+        return day
+    tens = day.year // 10 % 10
+    if tens in (4, 7):
+        fixed = _valid(day.year - (tens - 1) * 10, day.month, day.day)
+        if fixed is not None and fixed <= latest:
+            return fixed
+    return None
+
+
 def date_find(lines: list[str], *, today: date | None = None) -> Field | None:
     """The date of the purchase: one on a ``Date``/``Datum`` line beats one beside a
     time of day (``25/12/2018 8:13 PM``), which beats one printed more often, which
-    beats the first printed. Dates after ``today`` (and a day) are left out."""
+    beats the first printed. Dates after ``today`` (and a day) are left out, unless
+    a misread year explains them."""
     latest = (today or date.today()) + FUTURE_MARGIN
     found: list[tuple[int, int, date]] = []
     for index, line in enumerate(lines):
         rank = 2 if DATE_WORDS.search(line) else 1 if TIME.search(line) else 0
-        found.extend((rank, -index, day) for day in dates_in(line) if day <= latest)
+        past = (_past(day, latest) for day in dates_in(line))
+        found.extend((rank, -index, day) for day in past if day is not None)
     if not found:
         return None
     counts = Counter(day for _, _, day in found)
-    rank, _, best = max(found, key=lambda item: (item[0], counts[item[2]], item[1]))
+    rank, index, best = max(found, key=lambda item: (item[0], counts[item[2]], item[1]))
     confidence = (0.7, 0.8, 0.9)[rank]
-    return Field(best.isoformat(), confidence)
+    return Field(best.isoformat(), confidence, -index)
 
 
 # -- currency ---------------------------------------------------------------------
@@ -483,9 +670,17 @@ CONTINUED = re.compile(r"(&|\band|\ben)$", re.IGNORECASE)
 UNBALANCED_TAIL = re.compile(r"\s*\([^)]{0,12}$")
 
 
+# A legal form cut off at the edge of the scan: "GALLERY SDN B".
+TRUNCATED_SDN_BHD = re.compile(r"\bSDN(\.?\s*)BH?$")
+# Typographic quotes the OCR puts in for a plain apostrophe: "NANDO\u2019S".
+APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018`\u00b4", "'"))
+
+
 def supplier_spelling(name: str) -> str:
     """Common OCR misreadings in a name's legal form and generic trade words."""
-    name = MISREAD_SDN_BHD.sub(r"SDN\1BHD", name.replace("¥", "Y"))
+    name = name.replace("¥", "Y").translate(APOSTROPHES)
+    name = MISREAD_SDN_BHD.sub(r"SDN\1BHD", name)
+    name = TRUNCATED_SDN_BHD.sub(r"SDN\1BHD", name)
     words = []
     for word in name.split(" "):
         if len(word) >= 7 and word.isupper() and word.isalpha():
@@ -543,16 +738,18 @@ def supplier_find(lines: list[str]) -> Field | None:
                 or (_starts_with_company_word(name) and _name_like(head[index - 1]))
             ):
                 name = f"{supplier_clean(head[index - 1])} {name}"
-            return Field(_joined(name, head, index), 0.8)
+            return Field(_joined(name, head, index), 0.8, index)
     for index, line in enumerate(head):
         letters = _letters(line)
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
             continue
         if line == line.lower() or NOT_SUPPLIER.search(line):
             continue
+        if LEGAL_FORM_ONLY.match(supplier_clean(line)):
+            continue
         if COMPANY_NUMBER.search(line) or WEB_ADDRESS.search(line):
             continue
-        return Field(_joined(supplier_clean(line), head, index), 0.5)
+        return Field(_joined(supplier_clean(line), head, index), 0.5, index)
     return None
 
 
@@ -568,8 +765,13 @@ def _joined(name: str, head: list[str], index: int) -> str:
 # -- all together -----------------------------------------------------------------
 
 
-def extract(text: str) -> dict[str, Field]:
-    """Every field found in ``text``; a field that is not found is left out."""
+def extract(text: str, line_confidences: list[float] | None = None) -> dict[str, Field]:
+    """Every field found in ``text``; a field that is not found is left out.
+
+    ``line_confidences``, one per line of :func:`lines_of` (the OCR engine's own
+    confidence in its reading of that line, 0 to 1), are kept with the fields read
+    from one line (:attr:`Field.ocr`): when readings are merged, a date or a name
+    read with doubt counts for less."""
     lines = lines_of(text)
     found = {
         "supplier": supplier_find(lines),
@@ -580,7 +782,59 @@ def extract(text: str) -> dict[str, Field]:
         "currency": currency_find(text),
         "invoice_number": invoice_number_find(lines),
     }
-    return {name: field for name, field in found.items() if field is not None}
+    fields = {name: field for name, field in found.items() if field is not None}
+    if line_confidences is not None and len(line_confidences) == len(lines):
+        fields = {
+            name: found
+            if found.line is None
+            else replace(found, ocr=min(max(line_confidences[found.line], 0.0), 1.0))
+            for name, found in fields.items()
+        }
+    return fields
+
+
+#: Below these confidences a reading is doubtful enough to be read a second time
+#: (the date's weighed by the OCR's confidence in its line, :meth:`Field.weight`).
+DOUBTFUL_TOTAL = 0.9
+DOUBTFUL_SUPPLIER = 0.6
+DOUBTFUL_DATE = 0.5
+
+
+def reading_doubtful(fields: dict[str, Field]) -> bool:
+    """Whether the fields of one reading are worth a second reading: no date or one
+    read with doubt, no total or one that no check confirms (and that is not printed
+    twice), or no supplier or one read with doubt."""
+    return (
+        "date" not in fields
+        or fields["date"].weight() < DOUBTFUL_DATE
+        or "total" not in fields
+        or fields["total"].confidence < DOUBTFUL_TOTAL
+        or "supplier" not in fields
+        or fields["supplier"].confidence < DOUBTFUL_SUPPLIER
+    )
+
+
+def readings_disagree(readings: list[dict[str, Field]], name: str) -> bool:
+    """Whether the readings leave field ``name`` unsettled: their values differ, or
+    a reading lacks it (none finding it is no agreement either)."""
+    if any(name not in reading for reading in readings):
+        return True
+    return len({reading[name].value for reading in readings}) > 1
+
+
+def fields_merged(*readings: dict[str, Field]) -> dict[str, Field]:
+    """The fields of several readings of the same image: per field, the value read
+    most often, then the one with the highest confidence weighed by the OCR's
+    confidence in its line (:meth:`Field.weight`)."""
+    merged: dict[str, Field] = {}
+    for name in FIELD_NAMES:
+        found = [reading[name] for reading in readings if name in reading]
+        if not found:
+            continue
+        votes = Counter(item.value for item in found)
+        best = max(found, key=lambda item: (votes[item.value], item.weight()))
+        merged[name] = best
+    return merged
 
 
 def fields_as_dict(fields: dict[str, Field]) -> dict[str, dict]:

@@ -258,7 +258,7 @@ def document_read(*, document_id: uuid.UUID | str) -> None:
         return
     try:
         with page.preview.open("rb") as preview:
-            text = ocr.image_text(
+            result = ocr.image_read(
                 preview, timeout=settings.RECEIPTS_OCR_SOFT_TIME_LIMIT - 5
             )
     except (
@@ -272,8 +272,8 @@ def document_read(*, document_id: uuid.UUID | str) -> None:
         )
         document_read_fail(document_id=document_id, reason=f"tesseract: {error}")
         return
-    text = text.replace("\x00", "").replace("\x0c", "").strip()
-    fields = extraction.fields_as_dict(extraction.extract(text))
+    text = result.text.replace("\x00", "").replace("\x0c", "").strip()
+    fields = extraction.fields_as_dict(result.fields)
     Document.objects.filter(pk=document_id).update(
         text=text,
         extracted_fields=fields,

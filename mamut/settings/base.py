@@ -428,10 +428,14 @@ RECEIPTS_SWEEP_AFTER_SECONDS = env.int("RECEIPTS_SWEEP_AFTER_SECONDS", default=1
 # and the time limits of its task (seconds). Off with RECEIPTS_OCR_ENABLED=0. `eng`
 # alone reads the Dutch and English receipts' words and figures as well as `nld+eng`
 # did and in about half the time; mode 4 (one column of lines of any length) beat 6
-# (one block) on sroie-dev. See README, Performance.
+# (one block) on sroie-dev. A doubtful reading is read again in mode 6, and where the
+# two disagree on the date in mode 11 (sparse text); 0 turns a pass off. See README,
+# Performance.
 RECEIPTS_OCR_ENABLED = env.bool("RECEIPTS_OCR_ENABLED", default=True)
 RECEIPTS_OCR_LANGUAGES = env.str("RECEIPTS_OCR_LANGUAGES", default="eng")
 RECEIPTS_OCR_PSM = env.int("RECEIPTS_OCR_PSM", default=4)
+RECEIPTS_OCR_SECOND_PSM = env.int("RECEIPTS_OCR_SECOND_PSM", default=6)
+RECEIPTS_OCR_THIRD_PSM = env.int("RECEIPTS_OCR_THIRD_PSM", default=11)
 RECEIPTS_OCR_SOFT_TIME_LIMIT = env.int("RECEIPTS_OCR_SOFT_TIME_LIMIT", default=60)
 RECEIPTS_OCR_TIME_LIMIT = env.int("RECEIPTS_OCR_TIME_LIMIT", default=90)
 # Linking a document fills a voucher's empty fields only from fields read with at least

@@ -109,6 +109,20 @@ def test_an_unreadable_preview_fails_the_reading_not_the_document():
     assert document.extracted_fields == {}
 
 
+def test_a_recognition_out_of_time_fails_the_reading_not_the_document(settings):
+    document = ready_document()
+    # The recognition gets the soft time limit less 5 s: here 0.01 s, far too short.
+    settings.RECEIPTS_OCR_SOFT_TIME_LIMIT = 5.01
+
+    document_read.delay(str(document.pk))
+
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY
+    assert document.ocr_status == Document.OcrStatus.FAILED
+    assert "timeout" in document.ocr_failure
+    assert document.extracted_fields == {}
+
+
 def test_a_document_that_is_not_ready_is_not_read():
     data = (DATA / "sroie-000.jpg").read_bytes()
     document = document_receive(
