@@ -65,6 +65,9 @@ def lines_of(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
+# "BTW" as the OCR reads it in a monospaced till font too: "BIW", "B1W".
+BTW = r"b[t1il]w"
+
 # -- amounts ----------------------------------------------------------------------
 
 
@@ -114,13 +117,19 @@ NOT_TOTAL_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A VAT line is no total unless it says the total includes VAT.
-VAT_ONLY = re.compile(r"\b(gst|btw|vat|tax|sst)\b", re.IGNORECASE)
+VAT_ONLY = re.compile(rf"\b(gst|{BTW}|vat|tax|sst)\b", re.IGNORECASE)
 INCLUDED = re.compile(r"incl|inclusive|inel", re.IGNORECASE)
 # After a VAT breakdown heading, "Total" lines sum the breakdown, not the receipt.
 BREAKDOWN = re.compile(r"summa|overzicht|specificatie|analysis", re.IGNORECASE)
 # What the customer handed over, and what came back.
 CASH_WORDS = re.compile(
     r"\b(cash|tunai|contant|contanten|tendered|tender|betaald|received|paid|payment)\b",
+    re.IGNORECASE,
+)
+# A card payment is the amount to pay, exactly.
+CARD_WORDS = re.compile(
+    r"\b(pin|pinnen|pinbetaling|maestro|v\s?pay|visa|master\s?card|mastercard|amex|"
+    r"debit|credit\s?card|creditcard|card|kaart|contactloos|contactless)\b",
     re.IGNORECASE,
 )
 CHANGE_WORDS = re.compile(
@@ -150,7 +159,9 @@ def _total_rank(line: str) -> int:
 
 
 def _is_payment_line(line: str) -> bool:
-    return bool(CASH_WORDS.search(line) or CHANGE_WORDS.search(line))
+    return bool(
+        CASH_WORDS.search(line) or CHANGE_WORDS.search(line) or CARD_WORDS.search(line)
+    )
 
 
 def _line_amount(
@@ -161,7 +172,11 @@ def _line_amount(
     amounts = amounts_in(lines[index][after:])
     if not amounts and below and index + 1 < len(lines):
         under = lines[index + 1]
-        if not TOTAL_WORDS.search(under) and not _is_payment_line(under):
+        if not (
+            TOTAL_WORDS.search(under)
+            or _is_payment_line(under)
+            or (VAT_WORDS.search(under) and PERCENT.search(under))
+        ):
             amounts = amounts_in(under)[-1:]
     return amounts[-1] if amounts else None
 
@@ -178,6 +193,16 @@ def paid_find(lines: list[str]) -> Decimal | None:
     if cash is None or change is None or not cash > change >= 0:
         return None
     return cash - change
+
+
+def card_paid(lines: list[str]) -> Decimal | None:
+    """The amount paid by card (``PIN 7,41``, ``VISA DEBIT 5.30``): the total."""
+    for index, line in enumerate(lines):
+        if CARD_WORDS.search(line) and not CHANGE_WORDS.search(line):
+            amount = _line_amount(lines, index)
+            if amount is not None and amount > 0:
+                return amount
+    return None
 
 
 NEGATIVE_AMOUNT = re.compile(r"-\s?\d*[.,]\d{2}\b")
@@ -322,18 +347,23 @@ def total_find(lines: list[str]) -> Field | None:
     ("Te betalen", "Rounded Total", "Total incl. GST") beats a plain "Total"; among
     equals the amount printed most often wins, then the largest.
 
-    The receipt's arithmetic checks it: cash less change, and subtotal plus VAT. A
-    total that a check gives wins; a total printed once loses to a check that differs
-    from it by one misread character (two for subtotal plus VAT; one for the cash
-    handed over without change); without a total line, a check is the total.
+    The receipt's arithmetic checks it: cash less change, subtotal plus VAT, and the
+    amount paid by card. A total that a check gives wins; a total printed once loses
+    to a check that differs from it by one misread character (two for subtotal plus
+    VAT; one for the cash handed over without change or the card payment); without a
+    total line, a check is the total.
     """
     paid = paid_find(lines)
     summed = summed_total(lines)
+    card = card_paid(lines)
     candidates: list[tuple[int, Decimal]] = []
     where: dict[Decimal, int] = {}
+    table = vat_table_start(lines)
     after_breakdown = False
     for index, line in enumerate(lines):
-        after_breakdown = after_breakdown or bool(BREAKDOWN.search(line))
+        after_breakdown = (
+            after_breakdown or bool(BREAKDOWN.search(line)) or index == table
+        )
         if not _is_total_line(line):
             continue
         rank = _total_rank(line)
@@ -347,17 +377,18 @@ def total_find(lines: list[str]) -> Field | None:
     candidates = _rounding_consistent(candidates, lines)
     amounts = {amount for _, amount in candidates}
     amounts |= {cash_rounded(amount, lines) for amount in amounts}
-    for check in (paid, summed):
+    for check in (paid, summed, card):
         if check is not None and check in amounts:
             return Field(str(check), 0.95)
-    if paid is not None and _printed_besides_payment(paid, lines):
-        return Field(str(paid), 0.7)
+    for check in (paid, card):
+        if check is not None and _printed_besides_payment(check, lines):
+            return Field(str(check), 0.7)
     if candidates:
         counts = Counter(amount for _, amount in candidates)
         rank, best = max(candidates, key=lambda c: (c[0], counts[c[1]], c[1]))
         if rank < 2:
             best = cash_rounded(best, lines)
-        for check, edits in ((summed, 2), (cash_handed(lines), 1)):
+        for check, edits in ((summed, 2), (cash_handed(lines), 1), (card, 1)):
             if (
                 check is not None
                 and counts[best] == 1
@@ -366,8 +397,9 @@ def total_find(lines: list[str]) -> Field | None:
                 return Field(str(check), 0.7)
         confidence = 0.9 if counts[best] > 1 else 0.75
         return Field(str(best), confidence, where.get(best))
-    if paid is not None:
-        return Field(str(paid), 0.5)
+    for check in (paid, card, cash_handed(lines)):
+        if check is not None:
+            return Field(str(check), 0.5)
     if summed is not None:
         return Field(str(summed), 0.5)
     return total_fallback(lines)
@@ -397,7 +429,7 @@ def total_fallback(lines: list[str]) -> Field | None:
 
 # "TOTALTAX": the OCR often loses the space after "total".
 VAT_WORDS = re.compile(
-    r"(?:\b|(?<=total))(btw|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE
+    rf"(?:\b|(?<=total))({BTW}|gst|vat|sst|tax|omzetbelasting)\b", re.IGNORECASE
 )
 NOT_VAT_WORDS = re.compile(
     r"\b(reg|registration|nr|no|nummer|number|id|incl\w*|excl\w*)\b"
@@ -406,8 +438,98 @@ NOT_VAT_WORDS = re.compile(
 )
 
 
+#: How far above a rate a VAT table's heading may be ("BTW OVER EUR" above
+#: "9% 6,80 0,61", "VAT RATE NET VAT" above "A 20% 0.79 0.16").
+HEADING_REACH = 3
+# A percentage that is no VAT: a discount, a service charge, a tip.
+NOT_VAT_RATE_WORDS = re.compile(
+    r"korting|discount|service|svc|charge|fooi|\btip\b|bonus|saving|member", re.I
+)
+
+
+@dataclass(frozen=True)
+class VatRow:
+    """The VAT of one rate, as the receipt's arithmetic confirms it."""
+
+    rate: Decimal
+    amount: Decimal
+    line: int
+    #: The line of the table heading above it, for a row of a VAT table.
+    heading: int | None
+
+
+def _rate_of(line: str) -> Decimal | None:
+    match = PERCENT.search(line)
+    if match is None:
+        return None
+    rate = Decimal(match.group(1).replace(",", ".")).normalize()
+    return rate if 0 < rate <= 30 else None
+
+
+def _is_vat_of(amount: Decimal, rate: Decimal, bases: list[Decimal]) -> bool:
+    """Whether ``amount`` is the VAT at ``rate`` of one of ``bases``, a base without
+    VAT (base x rate) or with it (base x rate / (100 + rate))."""
+    return any(
+        min(
+            abs(base * rate / 100 - amount),
+            abs(base * rate / (100 + rate) - amount),
+        )
+        <= VAT_TOLERANCE
+        for base in bases
+        if base > amount
+    )
+
+
+def vat_rows(lines: list[str]) -> list[VatRow]:
+    """The VAT per rate that the receipt's own arithmetic confirms, one row per rate.
+
+    A line with a rate and a VAT word, or under a VAT heading a few lines up (a line
+    with a VAT word and no amount), carries the VAT when one of its amounts is what
+    the rate gives from another amount of the line, without VAT or with it
+    (``9% 13,55 1,22 14,77``, ``BTW 21% 1,74 over 8,25``); a line with one amount is
+    checked against every amount of the receipt (``Inclusief 9% BTW 1,38`` beside
+    ``Totaal 16,75``). Discounts and service charges are no VAT.
+    """
+    everything = [amount for line in lines for amount in amounts_in(line)]
+    rows: dict[Decimal, VatRow] = {}
+    for index, line in enumerate(lines):
+        rate = _rate_of(line)
+        if rate is None or rate in rows or NOT_VAT_RATE_WORDS.search(line):
+            continue
+        heading = next(
+            (
+                above
+                for above in range(index - 1, max(index - HEADING_REACH, 0) - 1, -1)
+                if VAT_WORDS.search(lines[above]) and not amounts_in(lines[above])
+            ),
+            None,
+        )
+        if heading is None and not VAT_WORDS.search(line):
+            continue
+        amounts = amounts_in(line)
+        bases = amounts if len(amounts) > 1 else everything
+        found = [
+            amount for amount in amounts if amount and _is_vat_of(amount, rate, bases)
+        ]
+        if found:
+            table = heading if len(amounts) > 1 and not VAT_WORDS.search(line) else None
+            rows[rate] = VatRow(rate, found[-1], index, table)
+    return list(rows.values())
+
+
+def vat_table_start(lines: list[str]) -> int | None:
+    """The heading line of a VAT table (``BTW OVER EUR``, ``VAT RATE NET VAT``): the
+    "Total" lines below it sum the table, not the receipt."""
+    headings = [row.heading for row in vat_rows(lines) if row.heading is not None]
+    return min(headings, default=None)
+
+
 def vat_rate_find(lines: list[str]) -> Field | None:
-    """The rate printed beside BTW/GST/VAT: ``BTW 21%`` → ``"21"``; ``6%`` → ``"6"``."""
+    """The VAT rate: the one rate the arithmetic confirms (none where several
+    rates apply), else the rate printed beside BTW/GST/VAT: ``BTW 21%`` → ``"21"``."""
+    rates = {row.rate for row in vat_rows(lines)}
+    if rates:
+        return Field(f"{rates.pop():f}", 0.9) if len(rates) == 1 else None
     for line in lines:
         if VAT_WORDS.search(line):
             match = PERCENT.search(line)
@@ -419,7 +541,12 @@ def vat_rate_find(lines: list[str]) -> Field | None:
 
 
 def vat_amount_find(lines: list[str]) -> Field | None:
-    """The amount on a VAT line: ``BTW 21% € 4,07``, ``Total GST: 0.54``."""
+    """The VAT: the sum over the rates that the arithmetic confirms (:func:`vat_rows`),
+    else the amount on a VAT line: ``BTW 21% € 4,07``, ``Total GST: 0.54``."""
+    rows = vat_rows(lines)
+    if rows:
+        line = rows[0].line if len(rows) == 1 else None
+        return Field(str(sum(row.amount for row in rows)), 0.9, line)
     for line in lines:
         if not VAT_WORDS.search(line) or NOT_VAT_WORDS.search(PERCENT.sub("", line)):
             continue
@@ -576,7 +703,7 @@ CURRENCY_SIGNS = (
     (re.compile(r"\bSGD\b|S\$"), "SGD"),
 )
 COUNTRY_HINTS = (
-    (re.compile(r"\b(btw|totaal|te betalen|bedrag|kassabon)\b", re.IGNORECASE), "EUR"),
+    (re.compile(rf"\b({BTW}|totaal|te betalen|bedrag|kassabon)\b", re.I), "EUR"),
     (re.compile(r"\b(sdn\.?\s*bhd|gst|johor|selangor|kuala lumpur)\b", re.I), "MYR"),
 )
 
@@ -598,7 +725,7 @@ def currency_find(text: str) -> Field | None:
 # -- invoice number ---------------------------------------------------------------
 
 INVOICE_NUMBER = re.compile(
-    r"\b(?:factuur\s*(?:nummer|nr\.?|no\.?)|factuurnr\.?|invoice\s*(?:number|no\.?|nr\.?|#)"
+    r"\b(?:factu[rmnu]{0,3}\s*(?:[nm]ummer|nr\.?|no\.?)|invoice\s*(?:number|no\.?|nr\.?|#)"
     r"|inv\.?\s*(?:no\.?|#)|bill\s*(?:no\.?|#)|receipt\s*(?:no\.?|#)|bon\s*(?:nr\.?|nummer)"
     r"|document\s*(?:no\.?|nr\.?))\s*[:#.;]?\s*([A-Z0-9][A-Z0-9\-/.]{2,30})",
     re.IGNORECASE,
@@ -606,7 +733,8 @@ INVOICE_NUMBER = re.compile(
 
 
 def invoice_number_find(lines: list[str]) -> Field | None:
-    """The number after ``Factuurnummer``, ``Invoice No``, ``Bill No`` and the like."""
+    """The number after ``Factuurnummer``, ``Invoice No``, ``Bill No`` and the like
+    (also where the OCR reads "rn" as "m": ``Factuumummer``)."""
     for line in lines:
         match = INVOICE_NUMBER.search(line)
         if match and any(char.isdigit() for char in match[1]):
@@ -624,8 +752,8 @@ COMPANY_WORDS = re.compile(
 )
 NOT_SUPPLIER = re.compile(
     r"\b(tax\s*invoice|invoice|factuur|receipt|kassabon|bon|welcome|welkom|tel|fax|"
-    r"phone|gst|btw|kvk|reg|date|datum|jalan|jln|jl|straat|street|road|lot|no\.?\s*\d|"
-    r"www|http|@|cashier|kassa|table|order)\b",
+    rf"phone|gst|{BTW}|kvk|reg|date|datum|jalan|jln|jl|straat|street|road|lot|no\.?\s*\d|"
+    r"www|http|@|cashier|kassa|table|order|total|totaal|subtotal|subtotaal)\b",
     re.IGNORECASE,
 )
 

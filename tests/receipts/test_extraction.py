@@ -10,6 +10,7 @@ from PIL import Image
 
 from receipts import extraction
 from receipts.extraction import extract, lines_of
+from tests.receipts import generated
 from tests.receipts.factories import dutch_receipt_jpeg
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sroie"
@@ -254,6 +255,71 @@ def test_vat_rate_and_amount_in_dutch_and_english():
     assert value(ENGLISH, "vat_amount") == "0.51"
 
 
+SUPERMARKET = """\
+Albert Heijn
+Kerkstraat 10
+SUBTOTAAL 7,91
+BONUS PINDAKAAS -0,50
+TOTAAL 7,41
+PINNEN 7,41
+BTW OVER EUR
+9% 6,80 0,61
+TOTAAL 6,80 0,61
+03-12-2026 14:32
+"""
+
+
+def test_a_vat_table_under_its_heading_gives_rate_and_vat_not_the_total():
+    # The table's own "TOTAAL" sums the table (6,80 without VAT), not the receipt.
+    assert value(SUPERMARKET, "vat_rate") == "9"
+    assert value(SUPERMARKET, "vat_amount") == "0.61"
+    assert value(SUPERMARKET, "total") == "7.41"
+
+
+def test_a_vat_table_row_with_net_vat_and_gross_gives_the_vat():
+    text = "Te betalen 14,77\nBTW% Bedrag excl. BTW Totaal\n9% 13,55 1,22 14,77"
+    assert value(text, "vat_amount") == "1.22"
+    assert value("VAT RATE NET VAT\nA 20% 0.79 0.16\nTOTAL 0.95", "vat_amount") == (
+        "0.16"
+    )
+
+
+def test_vat_included_in_the_total_is_checked_against_it():
+    text = "Totaal 16,75\nInclusief 9% BTW 1,38\nContant 20,00\nWisselgeld 3,25"
+    assert value(text, "vat_amount") == "1.38"
+    assert value(text, "vat_rate") == "9"
+    assert value(text, "total") == "16.75"
+
+
+def test_several_rates_sum_their_vat_and_give_no_single_rate():
+    text = "Totaal EUR 12,25\nBTW 21% 1,74 over 8,25\nBTW 9% 0,33 over 3,75"
+    assert value(text, "vat_amount") == "2.07"
+    assert value(text, "vat_rate") is None
+
+
+def test_a_discount_percentage_is_no_vat():
+    text = "BTW OVER EUR\nKorting 10% 44,47 4,45\nTotaal 40,02"
+    assert value(text, "vat_amount") is None
+    assert value(text, "vat_rate") is None
+
+
+def test_btw_misread_as_biw_in_a_till_font_is_still_vat():
+    assert value("Totaal € 86,95\nWaarvan BIW 21% € 15,09", "vat_amount") == "15.09"
+    assert value("Totaal € 86,95\nWaarvan BIW 21% € 15,09", "vat_rate") == "21"
+
+
+def test_a_card_payment_confirms_the_total():
+    assert extract("TOTAL 5.30\nVISA DEBIT 5.30")["total"].confidence == 0.95
+    # A misread total line: the card payment is the amount paid.
+    assert value("Totaal 12:10\nBTW 9% 0,18\nBTW 21% 1,73\nPINNEN 12,10", "total") == (
+        "12.10"
+    )
+
+
+def test_the_amount_below_an_empty_total_label_is_no_vat_line():
+    assert value("Totaal\nBTW 9% 0,18\nBetaald 12,10", "total") != "0.18"
+
+
 def test_a_total_excluding_vat_is_no_vat_amount():
     text = "Total Sales (Excluding GST) 60.91\nTotal GST 0.00"
     assert value(text, "vat_amount") == "0.00"
@@ -282,7 +348,8 @@ def test_no_currency_without_any_sign_or_hint():
 @pytest.mark.parametrize(
     ("line", "expected"),
     [("Factuurnummer: F2026-0042", "F2026-0042"), ("Factuur nr. 12345", "12345"),
-     ("Invoice No: INV-1001", "INV-1001"), ("Document No : TD01167104", "TD01167104")],
+     ("Invoice No: INV-1001", "INV-1001"), ("Document No : TD01167104", "TD01167104"),
+     ("Factuumummer: 2026-1187", "2026-1187")],  # "rn" read as "m"
 )  # fmt: skip
 def test_invoice_numbers_after_their_label(line, expected):
     assert value(line, "invoice_number") == expected
@@ -370,7 +437,8 @@ def test_nothing_found_in_empty_text():
 def test_fields_are_stored_in_fixed_order_with_rounded_confidences():
     stored = extraction.fields_as_dict(extract(DUTCH))
     assert list(stored) == [n for n in extraction.FIELD_NAMES if n in stored]
-    assert stored["total"] == {"value": "23.45", "confidence": 0.75}
+    # The card payment ("Pin € 23,45") confirms the total.
+    assert stored["total"] == {"value": "23.45", "confidence": 0.95}
     assert all(0 <= field["confidence"] <= 1 for field in stored.values())
 
 
@@ -460,6 +528,24 @@ def test_a_generated_dutch_receipt_is_read_field_by_field():
         "currency": "EUR",
         "invoice_number": "F2026-0042",
     }
+
+
+@needs_tesseract
+@pytest.mark.parametrize(
+    "receipt",
+    [r for r in generated.RECEIPTS
+     if r.name in {"supermarket", "cafe", "invoice", "petrol-station", "english-shop"}],
+    ids=lambda receipt: receipt.name,
+)  # fmt: skip
+def test_generated_till_receipts_are_read_as_a_person_reads_them(receipt):
+    """In a till's monospaced font, where Tesseract reads "BTW" as "BIW": a VAT table,
+    VAT included in a cash payment, an invoice, a card payment, pounds."""
+    from receipts import ocr
+
+    fields = ocr.image_read(io.BytesIO(generated.receipt_jpeg(receipt))).fields
+
+    read = {name: fields[name].value for name in receipt.fields if name in fields}
+    assert read == receipt.fields
 
 
 def test_a_reading_is_the_words_of_tesseract_joined_into_lines_with_confidences():
