@@ -4,8 +4,10 @@ printer prints them.
 
 They are written after the layouts of real Dutch receipts (a supermarket with a VAT
 table, a chemist, a petrol station, a café paid in cash, a parking garage, an
-invoice of a B.V.) and were not used to write the extraction rules' first version;
-``make bench-ocr`` reads all of them in four renderings, the tests a few.
+invoice of a B.V.). The VAT table, VAT-included and card-payment rules were written
+while reading them, so they show what the rules handle, not how the rules do on
+receipts never seen; ``make bench-ocr`` reads all of them in four renderings, the
+tests a few.
 """
 
 import io
