@@ -753,9 +753,24 @@ COMPANY_WORDS = re.compile(
 NOT_SUPPLIER = re.compile(
     r"\b(tax\s*invoice|invoice|factuur|receipt|kassabon|bon|welcome|welkom|tel|fax|"
     rf"phone|gst|{BTW}|kvk|reg|date|datum|jalan|jln|jl|straat|street|road|lot|no\.?\s*\d|"
-    r"www|http|@|cashier|kassa|table|order|total|totaal|subtotal|subtotaal)\b",
+    r"www|http|@|cashier|kassa|table|order|total|totaal|subtotal|subtotaal|"
+    r"kawasan|lorong|persiaran|seksyen)\b",
     re.IGNORECASE,
 )
+# An address: a street with its number ("Kerkstraat 10"), a postcode and town
+# ("1017 GC Amsterdam", "80300 JOHOR BAHRU"), a Malaysian street or area.
+ADDRESS = re.compile(
+    r"\b(jalan|jln|kawasan|lorong|persiaran|seksyen)\b"
+    r"|[a-z](straat|weg|laan|plein|gracht|kade|singel|dijk|steeg)\s+\d"
+    r"|^\d{4,5}(\s?[A-Z]{2})?\s+[A-Za-z]{3}",
+    re.IGNORECASE,
+)
+# A table's column headings: "Qty Price Amt", "AANTAL OMSCHRIJVING PRIJS BEDRAG".
+TABLE_HEADING = re.compile(
+    r"\b(qty|quantity|price|amt|description|omschrijving|aantal|prijs|bedrag)\b", re.I
+)
+# A name's tail read without its beginning: a ")" before any "(": "M) SDN BHD".
+TAIL_ONLY = re.compile(r"^[^(]*\)")
 
 
 def _letters(line: str) -> int:
@@ -850,13 +865,17 @@ def supplier_find(lines: list[str]) -> Field | None:
     case (a handwritten or stamped note), and no address, phone or heading. A name
     broken over two lines is joined: a line ending in "&", or a line starting with
     its legal form or trade word ("RESTAURANT SDN BHD") below an upper-case name.
+    Addresses and a table's column headings are no names; a name's tail without its
+    beginning ("M) SDN BHD") is read with doubt.
     """
     head = [supplier_spelling(line) for line in lines[:12]]
     for index, line in enumerate(head):
         if (
             COMPANY_WORDS.search(line)
             and _letters(line) >= 4
-            and not re.search(r"\b(jalan|jln|tel|reg|gst)\b", line, re.I)
+            and not re.search(r"\b(tel|reg|gst)\b", line, re.I)
+            and not ADDRESS.search(line)
+            and not TABLE_HEADING.search(line)
             and not COMPANY_NUMBER.search(line)
             and not WEB_ADDRESS.search(line)
         ):
@@ -866,12 +885,15 @@ def supplier_find(lines: list[str]) -> Field | None:
                 or (_starts_with_company_word(name) and _name_like(head[index - 1]))
             ):
                 name = f"{supplier_clean(head[index - 1])} {name}"
-            return Field(_joined(name, head, index), 0.8, index)
+            confidence = 0.5 if TAIL_ONLY.match(name) else 0.8
+            return Field(_joined(name, head, index), confidence, index)
     for index, line in enumerate(head):
         letters = _letters(line)
         if letters < 3 or letters < len(line.replace(" ", "")) * 0.6:
             continue
         if line == line.lower() or NOT_SUPPLIER.search(line):
+            continue
+        if ADDRESS.search(line) or TABLE_HEADING.search(line):
             continue
         if LEGAL_FORM_ONLY.match(supplier_clean(line)):
             continue

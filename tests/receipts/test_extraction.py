@@ -419,6 +419,22 @@ def test_supplier_is_no_address_line():
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Kerkstraat 10\nAlbert Heijn", "1017 GC Amsterdam\nAlbert Heijn",
+     "80300 JOHOR BAHRU\nAlbert Heijn", "KAWASAN PERINDUSTRIAN BALAKONG\nAlbert Heijn",
+     "Qty Price Amt Inc. Tax Code\nAlbert Heijn"],
+)  # fmt: skip
+def test_supplier_is_no_street_postcode_or_table_heading(text):
+    assert value(text, "supplier") == "Albert Heijn"
+
+
+def test_supplier_that_is_only_a_names_tail_is_read_with_doubt():
+    tail = extract("M) SDN BHD\nTOTAL 9.00")["supplier"]
+    whole = extract("POPULAR BOOK CO. (M) SDN BHD\nTOTAL 9.00")["supplier"]
+    assert tail.confidence < extraction.DOUBTFUL_SUPPLIER <= whole.confidence
+
+
 def test_supplier_drops_an_unclosed_bracket_at_the_end():
     assert value("AEON CO. (M) BHD (1", "supplier") == "AEON CO. (M) BHD"
 
