@@ -62,6 +62,12 @@ logger = logging.getLogger(__name__)
 Source = bytes | BinaryIO
 
 PREVIEW_LONG_EDGE = 2000
+#: JPEG draft mode reduces by 1/2, 1/4 or 1/8 while decoding. A reduction that keeps
+#: at least this share of the preview's long edge is taken instead of a full decode
+#: and a resize: an A4 page scanned at 300 dpi (2481 x 3508) decodes at 1241 x 1754
+#: (9 MB of pixels) instead of at full size (35 MB, then a 31 MB resize), so its
+#: preview's long edge is 1754 px rather than 2000.
+DRAFT_MIN_SHARE = 0.85
 PREVIEW_QUALITY = 85
 THUMBNAIL_LONG_EDGE = 320
 THUMBNAIL_QUALITY = 80
@@ -355,7 +361,8 @@ def decode_image(
     """Step 3: the image decoded, keeping ``long_edge`` px of its longer side.
 
     Returns the loaded image (JPEG: reduced in the DCT domain by draft mode, so a 48 MP
-    photo decodes at about 2000 px and is never decoded fully) and the original's size
+    photo decodes at about 2000 px and is never decoded fully; a reduction that keeps
+    :data:`DRAFT_MIN_SHARE` of ``long_edge`` is taken too) and the original's size
     in pixels. Only the Pillow format of ``kind`` is tried. The pixel count is checked
     at open and again after loading; a truncated or damaged file raises
     ``invalid_file``, too many pixels ``too_large``; nothing half-decoded comes back.
@@ -375,7 +382,9 @@ def decode_image(
             original_size = image.size
             _check_pixels(original_size, limit)
             if kind == Kind.JPEG:
-                image.draft("RGB", fit_size(original_size, long_edge))
+                image.draft(
+                    "RGB", fit_size(original_size, round(long_edge * DRAFT_MIN_SHARE))
+                )
             image.load()
             # pillow-heif reports the size from the container and decodes after the
             # check at open: the decoded size is what counts.

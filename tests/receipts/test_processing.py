@@ -380,6 +380,29 @@ def test_large_photo_is_decoded_reduced_by_draft_mode(size, decoded):
     assert (result.thumbnail.width, result.thumbnail.height) == (320, 240)
 
 
+@pytest.mark.parametrize(
+    ("size", "decoded"),
+    [
+        ((2481, 3508), (1241, 1754)),  # A4 at 300 dpi: half keeps 1754 of 2000 px
+        ((3800, 2850), (1900, 1425)),
+        ((3200, 2400), (3200, 2400)),  # half (1600 px) is too small: decoded fully
+    ],
+    ids=["A4 300 dpi", "10.8 MP", "7.7 MP"],
+)
+def test_draft_mode_takes_a_reduction_that_keeps_most_of_the_preview(size, decoded):
+    data = large_photo(size)
+
+    image, original_size = processing.decode_image(data, Kind.JPEG)
+
+    assert original_size == size
+    assert image.size == decoded
+    result = processing.process_page(data)
+    assert (result.width, result.height) == size
+    assert (result.preview.width, result.preview.height) == processing.fit_size(
+        decoded, 2000
+    )
+
+
 def test_turned_large_photo_keeps_its_turn_after_draft_mode():
     stored = Image.open(io.BytesIO(large_photo((4000, 3000))))
     exif = Image.Exif()
