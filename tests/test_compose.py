@@ -1,5 +1,6 @@
 """docker-compose.yml is read, not run (no Docker engine here): it must agree."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -83,6 +84,25 @@ def test_dockerfile_installs_from_the_lock_file():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert "uv.lock" in dockerfile
     assert "--frozen" in dockerfile
+
+
+def test_the_installed_libraries_are_compiled_to_bytecode():
+    # With PYTHONDONTWRITEBYTECODE set and no .pyc, every web and Celery worker would
+    # compile its imports at each start (make install and the image compile them).
+    import celery
+    import django.db.models.query
+    import redis.commands.core
+    import rest_framework.serializers
+
+    for module in (
+        django.db.models.query,
+        rest_framework.serializers,
+        celery,
+        redis.commands.core,
+    ):
+        source = module.__file__
+        assert Path(importlib.util.cache_from_source(source)).exists(), source
+    assert "--compile-bytecode" in (BASE_DIR / "Dockerfile").read_text()
 
 
 def test_every_routed_queue_is_consumed_by_the_workers(settings):
