@@ -610,10 +610,15 @@ def _year(text: str) -> int:
     return year
 
 
+#: First digits of a month the OCR reads for a 0 (``62`` for ``02``).
+MISREAD_ZERO = "689"
+
+
 def _month(text: str) -> int:
-    """A month whose first digit the OCR misread (``62`` for ``02``): a month's
-    first digit is 0 or 1, so a larger one is read as 0 (as 1 before a 0)."""
-    if len(text) == 2 and text[0] not in "01":
+    """A month whose first digit the OCR misread (``62`` for ``02``, ``80`` for
+    ``10``): a 6, 8 or 9 is read as 0 (as 1 before a 0). Other months stay as
+    printed, so ``12/25/2018`` (month first) and a time ``14.35.20`` are no dates."""
+    if len(text) == 2 and text[0] in MISREAD_ZERO:
         return int(("1" if text[1] == "0" else "0") + text[1])
     return int(text)
 
@@ -644,7 +649,10 @@ def dates_in(line: str) -> list[date]:
     for match in ISO_DATE.finditer(line):
         found.append(_valid(int(match[1]), int(match[2]), int(match[3])))
     for match in NUMERIC_DATE.finditer(line):
-        found.append(_valid(_year(match[3]), _month(match[2]), int(match[1])))
+        # A misread month is read through only beside a four-digit year: with two
+        # digits the three numbers are as likely a time (12.30.45) or a code.
+        month = _month(match[2]) if len(match[3]) == 4 else int(match[2])
+        found.append(_valid(_year(match[3]), month, int(match[1])))
     for match in NAMED_DATE.finditer(line):
         month = MONTHS.get(match[2].lower())
         if month:
@@ -1010,6 +1018,17 @@ def normalise_total(value: str) -> str:
     return str(amount)
 
 
+MONTH_FIRST_NUMERIC = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
 def normalise_date(value: str) -> str:
+    """A label's date as ISO: day first, or month first where only that is a date
+    (``12/28/2017``, as some sroie-dev labels are written)."""
     dates = dates_in(value or "")
-    return dates[0].isoformat() if dates else ""
+    if dates:
+        return dates[0].isoformat()
+    match = MONTH_FIRST_NUMERIC.match(value or "")
+    if match:
+        day = _valid(int(match[3]), int(match[1]), int(match[2]))
+        return day.isoformat() if day else ""
+    return ""

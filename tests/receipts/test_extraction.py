@@ -118,6 +118,25 @@ def test_an_impossible_date_is_no_date():
     assert value("Tel 31/13/2018 and 45/02/2019", "date") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["25-11-2018\n12.30.45", "Albert Heijn\n25/11/2018 kassa 3\nTijd 14.35.20"],
+)
+def test_a_time_with_dots_is_not_read_as_a_date(text):
+    # Read as a misread month and year, 14.35.20 was 14 May 2020 and beat the date.
+    assert value(text, "date") == "2018-11-25"
+
+
+@pytest.mark.parametrize("line", ["Bon 07-36-21", "Ref 12/25/2018"])
+def test_a_month_is_read_through_only_where_the_ocr_misreads_a_zero(line):
+    assert value(line, "date") is None
+
+
+def test_a_month_first_label_is_normalised():
+    assert extraction.normalise_date("12/28/2017") == "2017-12-28"
+    assert extraction.normalise_date("28/12/2017") == "2017-12-28"
+
+
 def test_the_date_on_a_date_line_wins_over_an_earlier_one():
     text = "Geldig tot 01-01-2030\nDatum 03-12-2026"
     assert extract(text)["date"] == extraction.Field("2026-12-03", 0.9)
