@@ -20,6 +20,10 @@ def password_change_signs_phones_out(
         return
     if update_fields is not None and "password" not in update_fields:
         return  # e.g. last_login on every sign-in
+    if getattr(instance, "_password", None) is None and instance.has_usable_password():
+        # Not set_password(): the same password stored with a stronger hash when it
+        # was checked (Django upgrades the hash at sign-in and clears _password).
+        return
     stored = (
         User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     )

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
@@ -134,3 +135,24 @@ def test_a_new_password_from_the_django_admin_signs_his_phones_out(
 
     assert response.status_code == 302
     assert answers(token) == 401
+
+
+def test_a_stronger_hash_of_the_same_password_keeps_his_phones(
+    active_scanner, settings
+):
+    # Django stores the password again with the preferred hasher when it checks one
+    # made with an older hasher (or fewer rounds): the password itself is unchanged.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    user = mobile_user()
+    user.password = make_password("Geheim-42", hasher="md5")
+    user.save()
+    _pixel, token = phone(user, "Pixel")
+
+    assert user.check_password("Geheim-42")
+
+    user.refresh_from_db()
+    assert user.password.startswith("pbkdf2_sha256$")
+    assert answers(token) == 200
