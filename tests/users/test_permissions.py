@@ -165,3 +165,29 @@ def test_enter_vouchers_is_a_function_of_the_profile_form(client, superuser):
 
     profile = AccessProfile.objects.get(group__name="Alleen boeken")
     assert {p.codename for p in profile.group.permissions.all()} == {"enter_vouchers"}
+
+
+@pytest.mark.django_db
+def test_the_upgrade_gives_enter_vouchers_to_profiles_an_administrator_made():
+    # Voucher entry needed no function before vouchers 0003; a custom profile with
+    # only attachment functions would otherwise lose the panel on the upgrade.
+    import importlib
+
+    from django.apps import apps
+
+    from users.models import AccessProfile
+
+    migration = importlib.import_module(
+        "vouchers.migrations.0003_enter_vouchers_permission"
+    )
+    custom = profile_with(ScannerFunction.VIEW_ATTACHMENTS)
+    employee = AccessProfile.objects.get(system_key="employee")
+    assert not custom.group.permissions.filter(codename="enter_vouchers").exists()
+
+    migration.seed(apps, None)
+
+    assert custom.group.permissions.filter(codename="enter_vouchers").exists()
+    assert not employee.group.permissions.filter(codename="enter_vouchers").exists()
+    for key in ("administrator", "bookkeeper"):
+        profile = AccessProfile.objects.get(system_key=key)
+        assert profile.group.permissions.filter(codename="enter_vouchers").exists()

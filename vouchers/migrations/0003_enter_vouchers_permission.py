@@ -1,11 +1,14 @@
 """The access-profile function "Enter vouchers" ("Boekingen invoeren"), granted to the
-system profiles Beheerder and Boekhouder; Medewerker does not get it.
+system profiles Beheerder and Boekhouder and to every profile an administrator made
+(until now voucher entry needed no function, and the attachments panel lives in it);
+Medewerker does not get it.
 
 Permissions are normally created after all migrations (post_migrate), so it is created
 here if it is not there yet; Django finds it later and adds nothing twice.
 """
 
 from django.db import migrations
+from django.db.models import Q
 
 GRANTED_TO = ["administrator", "bookkeeper"]
 
@@ -23,7 +26,9 @@ def seed(apps, schema_editor):
         codename="enter_vouchers",
         defaults={"name": "Enter vouchers"},
     )
-    for profile in AccessProfile.objects.filter(system_key__in=GRANTED_TO):
+    for profile in AccessProfile.objects.filter(
+        Q(system_key__in=GRANTED_TO) | Q(system_key="")
+    ):
         profile.group.permissions.add(permission)
 
 
