@@ -88,7 +88,8 @@ def reading_of(data: dict) -> Reading:
         data["conf"],
         strict=True,
     ):
-        word = " ".join(str(word).split())
+        # NUL never reaches the fields (PostgreSQL refuses it in text and JSON).
+        word = " ".join(str(word).replace("\x00", "").split())
         if word:
             lines.setdefault((block, paragraph, line), []).append(
                 (word, min(max(float(confidence), 0.0), 100.0) / 100)

@@ -601,6 +601,23 @@ def test_a_reading_is_the_words_of_tesseract_joined_into_lines_with_confidences(
     assert reading.line_confidences == pytest.approx([0.95, 0.755])
 
 
+def test_a_reading_drops_nul_from_tesseracts_words():
+    from receipts.ocr import reading_of
+
+    data = {
+        "block_num": [1, 1, 1],
+        "par_num": [1, 1, 1],
+        "line_num": [1, 1, 1],
+        "text": ["Tota\x00al", "\x00", "€ 23,45"],
+        "conf": [90, 90, 90],
+    }
+
+    reading = reading_of(data)
+
+    assert reading.text == "Totaal € 23,45"
+    assert "\x00" not in str(reading.fields())
+
+
 @needs_tesseract
 def test_a_recognition_that_runs_out_of_time_raises_and_is_not_retried_forever():
     from receipts import ocr
