@@ -274,17 +274,31 @@ def idempotent_call(
             ) from None
         record = existing
 
+    # created_at is the claim: a retry that takes a stale record over moves it, and
+    # from then on this request may neither finish nor free the record.
+    owned = IdempotencyRecord.objects.filter(
+        pk=record.pk,
+        state=IdempotencyRecord.State.IN_PROGRESS,
+        created_at=record.created_at,
+    )
     try:
         # The call's rows and the stored answer commit together: one commit fewer
         # per upload, and no crash between them can leave the key in progress.
         with transaction.atomic():
             response = call()
-            record.state = IdempotencyRecord.State.DONE
-            record.response_status = response.status
-            record.response_body = response.body
-            record.save(update_fields=["state", "response_status", "response_body"])
+            finished = owned.update(
+                state=IdempotencyRecord.State.DONE,
+                response_status=response.status,
+                response_body=response.body,
+            )
+            if not finished:  # taken over by a retry: that one creates the document
+                raise ApplicationError(
+                    _("The first upload with this Idempotency-Key is still running."),
+                    code="request_in_progress",
+                    status_code=409,
+                )
     except BaseException:
-        record.delete()
+        owned.delete()
         raise
     return response
 

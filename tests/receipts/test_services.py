@@ -1,8 +1,10 @@
 import io
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from mamut.errors import ApplicationError
@@ -167,6 +169,37 @@ def test_a_first_call_that_never_finished_is_taken_over_by_a_later_retry(setting
     assert again == response
     record = IdempotencyRecord.objects.get(user=user, key=key)
     assert record.state == IdempotencyRecord.State.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_first_call_taken_over_by_a_retry_neither_finishes_nor_frees_it(
+    settings,
+):
+    settings.RECEIPTS_IDEMPOTENCY_STALE_SECONDS = 300
+    user = UserFactory()
+    key = uuid.uuid4()
+
+    def retry_claims() -> None:  # another request, on its own connection
+        try:
+            IdempotencyRecord.objects.filter(user=user, key=key).update(
+                created_at=timezone.now() + timedelta(seconds=1)
+            )
+        finally:
+            connection.close()
+
+    def slow_first() -> StoredResponse:
+        # Still running when the stale limit passed, and a retry took the key over.
+        thread = threading.Thread(target=retry_claims)
+        thread.start()
+        thread.join()
+        return _created()
+
+    with pytest.raises(ApplicationError) as error:
+        idempotent_call(user=user, key=key, fingerprint="a", call=slow_first)
+
+    assert (error.value.code, error.value.status_code) == ("request_in_progress", 409)
+    record = IdempotencyRecord.objects.get(user=user, key=key)  # the retry's, kept
+    assert record.state == IdempotencyRecord.State.IN_PROGRESS
 
 
 def test_keys_are_scoped_to_the_user():
